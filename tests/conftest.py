@@ -1,0 +1,37 @@
+"""Session fixtures: each stage is synthesized once per pytest session (see harness.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import STAGES, SynthesizedStage, synthesize
+
+_synthesized: dict[str, SynthesizedStage] = {}
+
+
+def synthesized_stage(stage: str, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    if stage not in _synthesized:
+        _synthesized[stage] = synthesize(stage, tmp_path_factory.mktemp(f"cdk.out.{stage}"))
+    return _synthesized[stage]
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    return synthesized_stage("sandbox", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def prod(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    return synthesized_stage("prod", tmp_path_factory)
+
+
+@pytest.fixture(scope="session", params=STAGES)
+def each_stage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    """Runs the test once per stage."""
+    return synthesized_stage(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def every_stage(tmp_path_factory: pytest.TempPathFactory) -> list[SynthesizedStage]:
+    """Both stages at once, for checks over the whole tree (cfn-lint, acknowledgments)."""
+    return [synthesized_stage(stage, tmp_path_factory) for stage in STAGES]

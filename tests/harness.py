@@ -1,0 +1,78 @@
+"""The offline test harness: one synthesized App per stage per pytest session.
+
+conftest.py turns `synthesize` into session fixtures; test modules import the
+types and helpers from here. The App is built by the same `build_app` as app.py,
+with cdk.json's context (feature flags and stages) loaded, and with CDK's built-in
+CloudFormation validator off: it costs seconds per process, and `make synth` runs it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk.assertions import Template
+
+from stacks.app_builder import build_app, cdk_json_context
+from stacks.config import StageConfig, load_stage_config
+
+STAGES = ("sandbox", "prod")
+EVENTS_DIR = Path(__file__).parent / "events"
+
+
+@dataclass
+class SynthesizedStage:
+    """One stage's App after synthesis, with its templates read back from its cdk.out."""
+
+    name: str
+    config: StageConfig
+    app: cdk.App
+    stacks: dict[str, cdk.Stack]
+    outdir: Path
+    _json: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _templates: dict[str, Template] = field(default_factory=dict)
+
+    def template_json(self, stack_id: str) -> dict[str, Any]:
+        if stack_id not in self._json:
+            path = self.outdir / self.stacks[stack_id].template_file
+            self._json[stack_id] = json.loads(path.read_text())
+        return self._json[stack_id]
+
+    def template(self, stack_id: str) -> Template:
+        if stack_id not in self._templates:
+            self._templates[stack_id] = Template.from_json(self.template_json(stack_id))
+        return self._templates[stack_id]
+
+
+def stage_context(stage: str) -> dict[str, Any]:
+    """cdk.json's context with `stage` set, as `cdk synth -c stage=...` would pass it."""
+    context = cdk_json_context()
+    context["stage"] = stage
+    return context
+
+
+def synthesize(stage: str, outdir: Path) -> SynthesizedStage:
+    context = stage_context(stage)
+    config = load_stage_config(context)
+    app = cdk.App(context=context, outdir=str(outdir), builtin_cloud_formation_validation=False)
+    stacks = build_app(app, config)
+    app.synth()
+    return SynthesizedStage(name=stage, config=config, app=app, stacks=stacks, outdir=outdir)
+
+
+def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """Logical id -> resource, for every resource of one CloudFormation type."""
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """A JSON test event from tests/events/."""
+    event: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text())
+    return event
