@@ -297,7 +297,7 @@ def _typed(key: str, value: Any, hint: Any) -> Any:
     if origin is tuple:
         (item_type, _ellipsis) = typing.get_args(hint)
         if not isinstance(value, list):
-            raise ConfigError(key, value, f"must be a list of {_type_name(item_type)}s")
+            raise ConfigError(key, value, f"must be a list of {_PLURAL_TYPE_NAMES[item_type]}")
         return tuple(_typed(f"{key}[{i}]", item, item_type) for i, item in enumerate(value))
     # bool is a subclass of int in Python; JSON true must not pass as a number.
     ok = isinstance(value, hint) and not (hint is not bool and isinstance(value, bool))
@@ -306,6 +306,9 @@ def _typed(key: str, value: Any, hint: Any) -> Any:
     if not ok:
         raise ConfigError(key, value, f"must be {_type_name(hint)}")
     return value
+
+
+_PLURAL_TYPE_NAMES = {int: "whole numbers", float: "numbers", str: "strings"}
 
 
 def _type_name(hint: Any) -> str:
