@@ -1,0 +1,59 @@
+"""Benchmark of the two commands people wait for: the test suite and `make synth`.
+
+    make bench                      # 5 warm runs of each, prints medians
+    python scripts/bench.py --runs 9
+
+Warm means the set-up is current (the first, cold run is discarded): what a
+developer sees on the second and later runs. Machines here are shared and noisy,
+so this is a benchmark with medians, never a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+COMMANDS: dict[str, list[str]] = {
+    "pytest (whole suite, both stages)": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+    "make synth (sandbox, validator on)": ["make", "--no-print-directory", "synth"],
+    "make synth STAGE=prod": ["make", "--no-print-directory", "synth", "STAGE=prod"],
+}
+
+
+def wall_seconds(command: Sequence[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command after one warm-up (default 5)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error(f"--runs must be at least 1, got {args.runs}")
+    if shutil.which("node") is None or not str(shutil.which("node")).startswith(str(REPO_ROOT)):
+        os.environ["PATH"] = f"{REPO_ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"
+
+    print(f"{os.cpu_count()} cores, {args.runs} warm runs each (after 1 discarded warm-up)")
+    for label, command in COMMANDS.items():
+        wall_seconds(command)
+        samples = sorted(wall_seconds(command) for _ in range(args.runs))
+        print(
+            f"{label:38s} median {statistics.median(samples):6.2f} s  "
+            f"(min {samples[0]:.2f}, max {samples[-1]:.2f})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
