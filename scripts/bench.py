@@ -48,10 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for label, command in COMMANDS.items():
         wall_seconds(command)
         samples = sorted(wall_seconds(command) for _ in range(args.runs))
-        print(
-            f"{label:38s} median {statistics.median(samples):6.2f} s  "
-            f"(min {samples[0]:.2f}, max {samples[-1]:.2f})"
-        )
+        print(f"{label:38s} median {statistics.median(samples):6.2f} s  (min {samples[0]:.2f}, max {samples[-1]:.2f})")
     return 0
 
 

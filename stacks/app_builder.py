@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -11,9 +9,6 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from stacks.billing_alarm import BillingAlarmStack
 from stacks.config import StageConfig
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CDK_JSON = REPO_ROOT / "cdk.json"
 
 
 def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
@@ -46,9 +41,3 @@ def nag_packs() -> list[Any]:
 def add_nag_checks(app: cdk.App) -> None:
     """Registers cdk-nag so that synth fails on any unacknowledged finding."""
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
-
-
-def cdk_json_context() -> dict[str, Any]:
-    """The `context` block of cdk.json (feature flags and stages), as the CLI would pass it."""
-    context: dict[str, Any] = json.loads(CDK_JSON.read_text())["context"]
-    return context

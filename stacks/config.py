@@ -19,9 +19,12 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 DEFAULT_STAGE = "sandbox"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CDK_JSON = REPO_ROOT / "cdk.json"
 
 # Values CloudWatch Logs accepts for RetentionInDays (a log group rejects others at deploy).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827)
@@ -224,6 +227,15 @@ _SECTIONS: dict[str, type] = {
 # Loading
 # ---------------------------------------------------------------------------
 T = TypeVar("T")
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The `context` block of cdk.json (feature flags and stages), for tests and scripts.
+
+    app.py does not call this: the CDK CLI reads cdk.json and passes its context in.
+    """
+    context: dict[str, Any] = json.loads(CDK_JSON.read_text())["context"]
+    return context
 
 
 def load_stage_config(context: Mapping[str, Any]) -> StageConfig:

@@ -16,8 +16,8 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from stacks.app_builder import build_app, cdk_json_context
-from stacks.config import StageConfig, load_stage_config
+from stacks.app_builder import build_app
+from stacks.config import StageConfig, cdk_json_context, load_stage_config
 
 STAGES = ("sandbox", "prod")
 EVENTS_DIR = Path(__file__).parent / "events"

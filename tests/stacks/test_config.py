@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from stacks.app_builder import REPO_ROOT
-from stacks.config import ConfigError, StageConfig, load_stage_config
+from stacks.config import REPO_ROOT, ConfigError, StageConfig, load_stage_config
 from tests.harness import STAGES, stage_context
 
 
