@@ -12,6 +12,8 @@ STAGE ?= sandbox
 # system one may be an unsupported Node 20.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# A deprecated CDK API is an error, at synth and in tests: labs are examples people copy.
+export JSII_DEPRECATED := fail
 
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed

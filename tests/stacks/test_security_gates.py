@@ -7,6 +7,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_ec2 as ec2
 from cfnlint.api import ManualArgs, lint_file
 
 from stacks.app_builder import nag_packs
@@ -50,6 +51,13 @@ def test_stack_acknowledgments_are_not_blanket(every_stage: list[SynthesizedStag
         scopes: list[cdk.App | cdk.Stack] = [stage.app, *stage.stacks.values()]
         for scope in scopes:
             assert [entry for entry in scope.node.metadata if entry.type == key] == [], scope.node.path
+
+
+def test_deprecated_cdk_apis_are_errors() -> None:
+    """JSII_DEPRECATED=fail (Makefile, conftest): no lab can use an API CDK has deprecated."""
+    stack = cdk.Stack(cdk.App())
+    with pytest.raises(RuntimeError, match="VpcProps#cidr is deprecated"):
+        ec2.Vpc(stack, "Vpc", cidr="10.0.0.0/16")
 
 
 def test_templates_pass_cfn_lint(every_stage: list[SynthesizedStage]) -> None:
