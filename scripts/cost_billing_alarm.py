@@ -15,7 +15,9 @@ from stacks.config import ConfigError, cdk_json_context, load_stage_config
 CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm metric; first 10 alarms free
 KMS_KEY_MONTH = 1.00  # per customer-managed key, prorated hourly
 SNS_EMAIL_PER_100K = 2.00  # after the first 1,000 e-mail deliveries a month, which are free
-BUDGET_WITHOUT_ACTIONS = 0.00  # AWS Budgets charges only for action-enabled budgets beyond two
+# AWS documents the first two budgets of an account as free; it has charged 0.02 USD a day
+# for each budget beyond those. Check the Budgets pricing page if the account has others.
+BUDGET_WITHIN_FIRST_TWO = 0.00
 
 
 def lines_for(alarm_count: int, emails_per_month: int = 10) -> list[Line]:
@@ -35,7 +37,13 @@ def lines_for(alarm_count: int, emails_per_month: int = 10) -> list[Line]:
             SNS_EMAIL_PER_100K,
             "0 within the free 1,000 a month",
         ),
-        Line("AWS Budgets monthly cost budget", 1, "budgets", BUDGET_WITHOUT_ACTIONS, "no budget actions"),
+        Line(
+            "AWS Budgets monthly cost budget",
+            1,
+            "budgets",
+            BUDGET_WITHIN_FIRST_TWO,
+            "free as one of the first two budgets",
+        ),
     ]
 
 
