@@ -11,6 +11,7 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from stacks.billing_alarm import BillingAlarmStack
 from stacks.config import StageConfig
+from stacks.queue_worker import QueueWorkerStack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CDK_JSON = REPO_ROOT / "cdk.json"
@@ -30,6 +31,12 @@ def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
             config=config.billing_alarm,
             env=cdk.Environment(region=billing_region),
             description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
+        ),
+        QueueWorkerStack(
+            app,
+            "QueueWorker",
+            config=config,
+            description="CloudOps CDK Labs: queue worker, SQS -> Lambda -> DynamoDB (guide 000 'Lambda/SQS')",
         ),
     ]
     for stack in stacks:
