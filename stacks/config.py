@@ -195,13 +195,16 @@ class QueueWorkerConfig:
                 self.max_batching_window_seconds,
                 "must be at least 1 when batch_size is above 10 (an SQS event source rule)",
             )
-        # A message older than the alarm threshold must be possible before it is retried to death:
-        # otherwise the age alarm fires on every normal retry cycle.
-        if self.oldest_message_age_alarm_seconds <= self.visibility_timeout_seconds:
+        # A bad message stays on the queue for max_receive_count visibility timeouts before SQS
+        # dead-letters it; the age alarm must not fire for that (the DLQ alarm does), only when
+        # the worker falls behind.
+        retried_for = self.max_receive_count * self.visibility_timeout_seconds
+        if self.oldest_message_age_alarm_seconds <= retried_for:
             raise ConfigError(
                 f"{path}.oldest_message_age_alarm_seconds",
                 self.oldest_message_age_alarm_seconds,
-                f"must exceed the queue's visibility timeout ({self.visibility_timeout_seconds} s = "
+                f"must exceed max_receive_count x the queue's visibility timeout ({self.max_receive_count} x "
+                f"{self.visibility_timeout_seconds} s = {retried_for} s; the visibility timeout is "
                 f"{VISIBILITY_TIMEOUT_FACTOR} x function_timeout_seconds + max_batching_window_seconds)",
             )
 

@@ -277,9 +277,9 @@ def sandbox_context_with(**queue_worker: Any) -> dict[str, Any]:
             "stages.sandbox.queue_worker.max_batching_window_seconds = 0: must be at least 1 when batch_size",
         ),
         (
-            {"function_timeout_seconds": 60, "oldest_message_age_alarm_seconds": 300},
-            "stages.sandbox.queue_worker.oldest_message_age_alarm_seconds = 300: must exceed the queue's "
-            "visibility timeout (361 s",
+            {"function_timeout_seconds": 60, "oldest_message_age_alarm_seconds": 1000},
+            "stages.sandbox.queue_worker.oldest_message_age_alarm_seconds = 1000: must exceed max_receive_count "
+            "x the queue's visibility timeout (3 x 361 s = 1083 s;",
         ),
         ({"batch_sise": 10}, "stages.sandbox.queue_worker.batch_sise = 10: unknown key"),
     ],
