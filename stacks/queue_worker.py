@@ -46,8 +46,9 @@ class QueueWorkerStack(cdk.Stack):
       visibility timeout of 6x the function timeout plus the batching window, and a DLQ
       (14 days) after `max_receive_count` receives.
     - `Worker`: Python 3.14 arm64 function with the Powertools layer, X-Ray tracing, its
-      own log group `/aws/lambda/<function name>` with explicit retention, and a role
-      that may write only that log group, X-Ray segments, the queue and the table.
+      own log group (generated name, in the FunctionLogGroup output) with explicit
+      retention, and a role that may write only that log group, X-Ray segments, the
+      queue and, with BatchWriteItem only, the table.
     - SQS event source with ReportBatchItemFailures, so a bad message is retried (and
       dead-lettered) alone instead of with its whole batch.
     - `ReadingsTable`: Zipcode (S) + ObservedAt (S), on-demand, point-in-time recovery,
