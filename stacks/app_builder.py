@@ -9,6 +9,7 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from stacks.billing_alarm import BillingAlarmStack
 from stacks.config import StageConfig
+from stacks.queue_worker import QueueWorkerStack
 
 
 def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
@@ -25,6 +26,12 @@ def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
             config=config.billing_alarm,
             env=cdk.Environment(region=billing_region),
             description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
+        ),
+        QueueWorkerStack(
+            app,
+            "QueueWorker",
+            config=config,
+            description="CloudOps CDK Labs: queue worker, SQS -> Lambda -> DynamoDB (guide 000 'Lambda/SQS')",
         ),
     ]
     for stack in stacks:

@@ -34,6 +34,8 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d+xlarge)$")
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+# AWS: set an SQS event source's visibility timeout to at least 6x the function timeout.
+VISIBILITY_TIMEOUT_FACTOR = 6
 
 
 class ConfigError(Exception):
@@ -168,15 +170,25 @@ class ThreeTierConfig:
 
 @dataclass(frozen=True)
 class QueueWorkerConfig:
-    """Lab 2: SQS -> Lambda -> DynamoDB."""
+    """Lab 2: SQS -> Lambda -> DynamoDB.
+
+    The queue's visibility timeout is derived, not configured: 6x the function timeout
+    plus the batching window (AWS's guidance for SQS event sources), so the two cannot
+    drift apart.
+    """
 
     function_timeout_seconds: int = setting(between(3, 120))
+    function_memory_mb: int = setting(between(128, 3008))
     batch_size: int = setting(between(1, 100))
     max_batching_window_seconds: int = setting(between(0, 300))
     max_receive_count: int = setting(between(1, 10))
     oldest_message_age_alarm_seconds: int = setting(between(60, 86400))
     alarm_email: str | None = setting(email_address)
     log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS))
+
+    @property
+    def visibility_timeout_seconds(self) -> int:
+        return VISIBILITY_TIMEOUT_FACTOR * self.function_timeout_seconds + self.max_batching_window_seconds
 
     def check_together(self, path: str) -> None:
         # Lambda's SQS event source rejects batches above 10 without a batching window.
@@ -185,6 +197,18 @@ class QueueWorkerConfig:
                 f"{path}.max_batching_window_seconds",
                 self.max_batching_window_seconds,
                 "must be at least 1 when batch_size is above 10 (an SQS event source rule)",
+            )
+        # A bad message stays on the queue for max_receive_count visibility timeouts before SQS
+        # dead-letters it; the age alarm must not fire for that (the DLQ alarm does), only when
+        # the worker falls behind.
+        retried_for = self.max_receive_count * self.visibility_timeout_seconds
+        if self.oldest_message_age_alarm_seconds <= retried_for:
+            raise ConfigError(
+                f"{path}.oldest_message_age_alarm_seconds",
+                self.oldest_message_age_alarm_seconds,
+                f"must exceed max_receive_count x the queue's visibility timeout ({self.max_receive_count} x "
+                f"{self.visibility_timeout_seconds} s = {retried_for} s; the visibility timeout is "
+                f"{VISIBILITY_TIMEOUT_FACTOR} x function_timeout_seconds + max_batching_window_seconds)",
             )
 
 

@@ -1,0 +1,156 @@
+"""Monthly cost of the queue-worker lab: at idle, and per million messages (us-east-1 list prices).
+
+    python -m scripts.cost_queue_worker
+    python -m scripts.cost_queue_worker --duration-ms 250 --batch-size 10 --memory-mb 256
+
+Prints the arithmetic, line by line, from the dated price table below. The prices
+are us-east-1 on-demand list prices WITHOUT the free tier; AWS changes them, so check
+them on the pricing pages (https://aws.amazon.com/<service>/pricing/) before quoting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scripts.stack_outputs import OneLineParser
+
+PRICES_COMPILED = "2026-11-22"
+PRICES_NOTE = (
+    f"Prices compiled {PRICES_COMPILED} from the public us-east-1 list prices (DynamoDB on-demand after "
+    "its November 2024 cut), not fetched live, free tier ignored: check them before you rely on them."
+)
+# USD, us-east-1.
+PRICE = {
+    "sqs_per_million_requests": 0.40,  # standard queue, beyond the first 1M requests/month
+    "lambda_arm64_per_gb_second": 0.0000133334,  # first 6 billion GB-s/month
+    "lambda_per_million_requests": 0.20,
+    "dynamodb_per_million_write_units": 0.625,  # on-demand, standard table class
+    "dynamodb_storage_per_gb_month": 0.25,
+    "dynamodb_pitr_per_gb_month": 0.20,
+    "cloudwatch_alarm_per_month": 0.10,  # standard resolution, per alarm metric
+    "kms_customer_key_per_month": 1.00,  # the alert topic's customer-managed key
+    "logs_ingest_per_gb": 0.50,
+    "xray_per_million_traces": 5.00,
+}
+ALARMS = 3
+# An SQS event source keeps pollers long-polling the queue even when it is empty. AWS does not
+# publish the exact number; this assumes 5 pollers x one 20 s receive each = 15 requests/minute.
+IDLE_RECEIVES_PER_MONTH = 15 * 60 * 24 * 30
+BYTES_LOGGED_PER_INVOCATION = 700  # START/END/REPORT lines plus one JSON summary line
+ITEM_BYTES = 150  # ~60 bytes of attributes plus DynamoDB's 100-byte per-item overhead
+
+
+@dataclass(frozen=True)
+class Line:
+    item: str
+    arithmetic: str
+    usd: float
+
+
+def idle_month() -> list[Line]:
+    receives = IDLE_RECEIVES_PER_MONTH
+    return [
+        Line(
+            "KMS key (alert topic)",
+            f"1 key x ${PRICE['kms_customer_key_per_month']:.2f}",
+            PRICE["kms_customer_key_per_month"],
+        ),
+        Line(
+            "CloudWatch alarms",
+            f"{ALARMS} alarms x ${PRICE['cloudwatch_alarm_per_month']:.2f}",
+            ALARMS * PRICE["cloudwatch_alarm_per_month"],
+        ),
+        Line(
+            "SQS empty long polls (assumed)",
+            f"{receives:,} receives x ${PRICE['sqs_per_million_requests']:.2f}/M",
+            receives / 1e6 * PRICE["sqs_per_million_requests"],
+        ),
+        Line("Lambda, DynamoDB, logs at idle", "no invocations, no writes, an empty table", 0.0),
+    ]
+
+
+def per_million_messages(batch_size: int, duration_ms: float, memory_mb: int) -> list[Line]:
+    messages = 1_000_000
+    invocations = messages / batch_size
+    gb_seconds = invocations * duration_ms / 1000 * memory_mb / 1024
+    sqs_requests = messages / 10 + 2 * invocations  # SendMessageBatch of 10; one receive + one delete per batch
+    log_gb = invocations * BYTES_LOGGED_PER_INVOCATION / 1e9
+    storage_gb = messages * ITEM_BYTES / 1e9
+    return [
+        Line(
+            "SQS requests",
+            f"{sqs_requests:,.0f} (sends in 10s, receive + delete per batch)"
+            f" x ${PRICE['sqs_per_million_requests']:.2f}/M",
+            sqs_requests / 1e6 * PRICE["sqs_per_million_requests"],
+        ),
+        Line(
+            "Lambda requests",
+            f"{invocations:,.0f} invocations x ${PRICE['lambda_per_million_requests']:.2f}/M",
+            invocations / 1e6 * PRICE["lambda_per_million_requests"],
+        ),
+        Line(
+            "Lambda duration (arm64)",
+            f"{invocations:,.0f} x {duration_ms:g} ms x {memory_mb} MB = {gb_seconds:,.0f} GB-s "
+            f"x ${PRICE['lambda_arm64_per_gb_second']}",
+            gb_seconds * PRICE["lambda_arm64_per_gb_second"],
+        ),
+        Line(
+            "DynamoDB writes (on-demand)",
+            f"{messages:,} items < 1 KB = {messages:,} WRU x ${PRICE['dynamodb_per_million_write_units']:.3f}/M",
+            messages / 1e6 * PRICE["dynamodb_per_million_write_units"],
+        ),
+        Line(
+            "DynamoDB storage + PITR (1st month)",
+            f"{storage_gb:.2f} GB x (${PRICE['dynamodb_storage_per_gb_month']:.2f} + "
+            f"${PRICE['dynamodb_pitr_per_gb_month']:.2f})",
+            storage_gb * (PRICE["dynamodb_storage_per_gb_month"] + PRICE["dynamodb_pitr_per_gb_month"]),
+        ),
+        Line(
+            "CloudWatch Logs ingestion",
+            f"{invocations:,.0f} x {BYTES_LOGGED_PER_INVOCATION} B = {log_gb:.3f} GB"
+            f" x ${PRICE['logs_ingest_per_gb']:.2f}",
+            log_gb * PRICE["logs_ingest_per_gb"],
+        ),
+        Line(
+            "X-Ray traces (upper bound: all sampled)",
+            f"{invocations:,.0f} traces x ${PRICE['xray_per_million_traces']:.2f}/M",
+            invocations / 1e6 * PRICE["xray_per_million_traces"],
+        ),
+    ]
+
+
+def render(title: str, lines: list[Line]) -> str:
+    width = max(len(line.item) for line in lines)
+    body = [f"  {line.item:<{width}}  {line.arithmetic:<78}  ${line.usd:8.4f}" for line in lines]
+    total = sum(line.usd for line in lines)
+    return "\n".join([title, *body, f"  {'total':<{width}}  {'':<78}  ${total:8.4f}"])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = OneLineParser(description="Monthly cost of the queue-worker lab (us-east-1 list prices).")
+    parser.add_argument("--batch-size", type=int, default=10, help="messages per invocation (default 10, as cdk.json)")
+    parser.add_argument("--duration-ms", type=float, default=200, help="billed ms per invocation (default 200)")
+    parser.add_argument("--memory-mb", type=int, default=256, help="function memory (default 256, as cdk.json)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.batch_size <= 10_000:
+        parser.error("--batch-size must be between 1 and 10000")
+    if not 1 <= args.duration_ms <= 900_000:
+        parser.error("--duration-ms must be between 1 and 900000")
+    if not 128 <= args.memory_mb <= 10_240:
+        parser.error("--memory-mb must be between 128 and 10240")
+    print(PRICES_NOTE)
+    print()
+    print(render("Idle month (deployed, no messages):", idle_month()))
+    print()
+    print(
+        render(
+            f"Per million messages (batches of {args.batch_size}, {args.duration_ms:g} ms at {args.memory_mb} MB):",
+            per_million_messages(args.batch_size, args.duration_ms, args.memory_mb),
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

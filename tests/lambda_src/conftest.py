@@ -1,0 +1,78 @@
+"""Offline fixtures for the handler tests: moto for DynamoDB/SQS, a fake Lambda context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+import boto3
+import pytest
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from moto import mock_aws
+
+from queue_worker import store
+
+REGION = "us-east-1"
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes Powertools' Logger reads from a real context."""
+
+    function_name: str = "QueueWorker-Worker"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:QueueWorker-Worker"
+    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+@pytest.fixture
+def context() -> LambdaContext:
+    # Duck-typed: the handler only reads the attributes above.
+    return cast(LambdaContext, FakeLambdaContext())
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fake credentials and moto; nothing leaves the machine."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    store.default_client.cache_clear()
+    with mock_aws():
+        yield
+    store.default_client.cache_clear()
+
+
+@pytest.fixture
+def table_name(aws: None) -> str:
+    """A table with the stack's key schema (Zipcode + ObservedAt)."""
+    name = "ReadingsTable"
+    boto3.client("dynamodb", region_name=REGION).create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "Zipcode", "KeyType": "HASH"},
+            {"AttributeName": "ObservedAt", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "Zipcode", "AttributeType": "S"},
+            {"AttributeName": "ObservedAt", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
+def all_items(table_name: str) -> list[dict[str, Any]]:
+    """Every item, as plain strings (a Scan is fine for a test table of a few items)."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    items = client.scan(TableName=table_name)["Items"]
+    return sorted(
+        ({name: next(iter(value.values())) for name, value in item.items()} for item in items),
+        key=lambda item: (item["Zipcode"], item["ObservedAt"]),
+    )

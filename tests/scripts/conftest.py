@@ -1,0 +1,52 @@
+"""A moto 'deployment' of the lab: a CloudFormation stack named QueueWorker with the lab's outputs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+REGION = "us-east-1"
+TEMPLATE = {
+    "Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue"},
+        "Table": {
+            "Type": "AWS::DynamoDB::Table",
+            "Properties": {
+                "BillingMode": "PAY_PER_REQUEST",
+                "KeySchema": [
+                    {"AttributeName": "Zipcode", "KeyType": "HASH"},
+                    {"AttributeName": "ObservedAt", "KeyType": "RANGE"},
+                ],
+                "AttributeDefinitions": [
+                    {"AttributeName": "Zipcode", "AttributeType": "S"},
+                    {"AttributeName": "ObservedAt", "AttributeType": "S"},
+                ],
+            },
+        },
+    },
+    "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}}, "TableName": {"Value": {"Ref": "Table"}}},
+}
+
+
+@pytest.fixture
+def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        yield boto3.Session(region_name=REGION)
+
+
+@pytest.fixture
+def deployed(session: Any) -> dict[str, str]:
+    """Creates the stack; returns its outputs."""
+    cloudformation = session.client("cloudformation")
+    cloudformation.create_stack(StackName="QueueWorker", TemplateBody=json.dumps(TEMPLATE))
+    outputs = cloudformation.describe_stacks(StackName="QueueWorker")["Stacks"][0]["Outputs"]
+    return {output["OutputKey"]: output["OutputValue"] for output in outputs}
