@@ -16,6 +16,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct, IConstruct
 
 from stacks.components.alert_topic import AlertTopic
+from stacks.components.powertools_layer import powertools_layer
 from stacks.components.work_queue import WorkQueue
 from stacks.config import StageConfig
 
@@ -23,14 +24,6 @@ LAMBDA_SRC = Path(__file__).resolve().parent.parent / "lambda_src"
 HANDLER = "queue_worker.handler.lambda_handler"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 ARCHITECTURE = lambda_.Architecture.ARM_64
-# Powertools for AWS Lambda (Python) v3, public layer in every commercial region, pinned by
-# version. Layer version 40 is the layer of aws-lambda-powertools 3.37.0 (the version the
-# tests run with); check with:
-#   aws ssm get-parameter --name /aws/service/powertools/python/arm64/python3.14/3.37.0
-POWERTOOLS_VERSION = "3.37.0"
-POWERTOOLS_LAYER_ACCOUNT = "017000801446"
-POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python314-arm64"
-POWERTOOLS_LAYER_VERSION = 40
 ALARM_PERIOD = cdk.Duration.minutes(1)
 NO_EMAIL_WARNING = (
     "queue_worker.alarm_email is null: the alert topic has no subscriber, so alarms reach nobody. "
@@ -134,14 +127,7 @@ class QueueWorkerStack(cdk.Stack):
             handler=HANDLER,
             # The asset root is lambda_src/, so `queue_worker.*` imports resolve the same in Lambda and tests.
             code=lambda_.Code.from_asset(str(LAMBDA_SRC), exclude=["**/__pycache__", "*.pyc"]),
-            layers=[
-                lambda_.LayerVersion.from_layer_version_arn(
-                    self,
-                    "PowertoolsLayer",
-                    f"arn:{cdk.Aws.PARTITION}:lambda:{cdk.Aws.REGION}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
-                    f"{POWERTOOLS_LAYER_NAME}:{POWERTOOLS_LAYER_VERSION}",
-                )
-            ],
+            layers=[powertools_layer(self, "PowertoolsLayer", runtime=RUNTIME, architecture=ARCHITECTURE)],
             role=role,
             log_group=log_group,
             timeout=cdk.Duration.seconds(timeout_seconds),
