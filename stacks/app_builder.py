@@ -11,6 +11,7 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from stacks.billing_alarm import BillingAlarmStack
 from stacks.config import StageConfig
+from stacks.three_tier import ThreeTierStack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CDK_JSON = REPO_ROOT / "cdk.json"
@@ -24,6 +25,13 @@ def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
     """
     billing_region = config.billing_alarm.region
     stacks: list[cdk.Stack] = [
+        ThreeTierStack(
+            app,
+            "ThreeTier",
+            config=config.three_tier,
+            protect_data=config.protect_data,
+            description="CloudOps CDK Labs: three-tier VPC, ALB -> EC2 Auto Scaling -> RDS MySQL (guide 002 'VPC')",
+        ),
         BillingAlarmStack(
             app,
             "BillingAlarm",
