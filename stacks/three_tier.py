@@ -62,8 +62,7 @@ RETENTION = {
 WEB_SERVER_COMMANDS = [
     "set -euo pipefail",
     "dnf install -y httpd",
-    'TOKEN=$(curl -sS -X PUT "http://169.254.169.254/latest/api/token" '
-    '-H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
+    'TOKEN=$(curl -sS -X PUT "http://169.254.169.254/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
     'imds() { curl -sS -H "X-aws-ec2-metadata-token: ${TOKEN}" "http://169.254.169.254/latest/meta-data/$1"; }',
     "INSTANCE_ID=$(imds instance-id)",
     "AZ=$(imds placement/availability-zone)",
@@ -158,9 +157,7 @@ class ThreeTierStack(cdk.Stack):
             nat_gateways=config.nat_count,
             subnet_configuration=[
                 ec2.SubnetConfiguration(name=PUBLIC, subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
-                ec2.SubnetConfiguration(
-                    name=PRIVATE_APP, subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=24
-                ),
+                ec2.SubnetConfiguration(name=PRIVATE_APP, subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=24),
                 # Isolated: no route to a NAT or the internet gateway at all.
                 ec2.SubnetConfiguration(name=PRIVATE_DB, subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24),
             ],
@@ -293,11 +290,15 @@ class ThreeTierStack(cdk.Stack):
             deletion_protection=self._protect_data,
             removal_policy=cdk.RemovalPolicy.SNAPSHOT if self._protect_data else cdk.RemovalPolicy.DESTROY,
         )
+        # `database.secret` is the secret's attachment to the instance (it adds the host and
+        # port); the Secret resource itself is the construct's "Secret" child.
         secret = database.secret
-        assert secret is not None  # from_generated_secret always creates one
+        generated_secret = database.node.find_child("Secret")
+        assert secret is not None
+        assert isinstance(generated_secret, secretsmanager.Secret)
         self.database_secret = secret
         # Prod keeps the secret too: a restored snapshot still has this password.
-        secret.apply_removal_policy(self._keep_or_destroy)
+        generated_secret.apply_removal_policy(self._keep_or_destroy)
         # Secrets Manager's hosted rotation Lambda (the service creates it at deploy) runs in
         # the app subnets with its own group: HTTPS out to the Secrets Manager API, MySQL to the DB.
         rotation_sg = ec2.SecurityGroup(

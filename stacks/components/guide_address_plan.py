@@ -85,7 +85,9 @@ class GuideAddressPlan:
             configuration: Any = request.configuration
             mask = configuration.cidr_mask
             if mask is not None and mask != SUBNET_PREFIX:
-                raise ValueError(f"GuideAddressPlan: subnet group {configuration.name} asks for /{mask}; the plan is /24")
+                raise ValueError(
+                    f"GuideAddressPlan: subnet group {configuration.name} asks for /{mask}; the plan is /24"
+                )
             index = az_order.index(request.availability_zone)
             allocated.append(ec2.AllocatedSubnet(cidr=self.subnet_cidr(configuration.name, index)))
         # ec2.Vpc pairs the answers with its requests by position.
