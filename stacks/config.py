@@ -168,6 +168,11 @@ class ThreeTierConfig:
     db_backup_retention_days: int = setting(between(1, 35))
     log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS))
 
+    @property
+    def busy_min_capacity(self) -> int:
+        """Weekday-daytime minimum for scheduled scaling: twice the minimum, within max (prod: 2 -> 4)."""
+        return min(max(1, 2 * self.asg_min_capacity), self.asg_max_capacity)
+
     def check_together(self, path: str) -> None:
         if self.asg_min_capacity > self.asg_max_capacity:
             raise ConfigError(

@@ -412,12 +412,11 @@ class ThreeTierStack(cdk.Stack):
         # The guide's "most common" policy: keep average CPU near the target.
         group.scale_on_cpu_utilization("CpuTargetTracking", target_utilization_percent=config.target_cpu_percent)
         if config.scheduled_scaling:
-            busy_minimum = min(max(1, 2 * config.asg_min_capacity), config.asg_max_capacity)
             group.scale_on_schedule(
                 "ScaleUpWeekdayMornings",
                 schedule=autoscaling.Schedule.cron(week_day="MON-FRI", hour="8", minute="0"),
                 time_zone=SCHEDULE_TIME_ZONE,
-                min_capacity=busy_minimum,
+                min_capacity=config.busy_min_capacity,
             )
             group.scale_on_schedule(
                 "ScaleDownWeekdayEvenings",

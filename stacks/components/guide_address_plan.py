@@ -71,18 +71,19 @@ class GuideAddressPlan:
         return ec2.VpcIpamOptions(cidr_block=str(self._network))
 
     def allocate_subnets_cidr(
-        self, *, requested_subnets: Sequence[ec2.RequestedSubnet], vpc_cidr: str
+        self, *, requested_subnets: Sequence[ec2.RequestedSubnet | dict[str, Any]], vpc_cidr: str
     ) -> ec2.SubnetIpamOptions:
         # `vpc_cidr` arrives as the VPC's CidrBlock token; our own range is the plan.
         del vpc_cidr
+        requests = [r if isinstance(r, ec2.RequestedSubnet) else ec2.RequestedSubnet(**r) for r in requested_subnets]
         az_order: list[str] = []
-        for request in requested_subnets:
+        for request in requests:
             if request.availability_zone not in az_order:
                 az_order.append(request.availability_zone)
         self._check_no_overlap(len(az_order))
         allocated = []
-        for request in requested_subnets:
-            configuration: Any = request.configuration
+        for request in requests:
+            configuration = request.configuration
             mask = configuration.cidr_mask
             if mask is not None and mask != SUBNET_PREFIX:
                 raise ValueError(

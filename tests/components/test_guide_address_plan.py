@@ -111,7 +111,7 @@ def test_ec2_vpc_builds_its_subnets_from_the_plan() -> None:
         restrict_default_security_group=False,
     )
 
-    template = Template.from_stack(stack).to_json()
+    template = dict(Template.from_stack(stack).to_json())
 
     (vpc,) = resources_of_type(template, "AWS::EC2::VPC").values()
     assert vpc["Properties"]["CidrBlock"] == "10.0.0.0/16"

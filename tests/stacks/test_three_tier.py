@@ -506,7 +506,7 @@ def with_certificate(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
     outdir = Path(tmp_path_factory.mktemp("cdk.out.certificate"))
     app = cdk.App(context=stage_context("sandbox"), outdir=str(outdir), builtin_cloud_formation_validation=False)
     stack = ThreeTierStack(app, STACK, config=three_tier, protect_data=False)
-    return Template.from_stack(stack).to_json()
+    return dict(Template.from_stack(stack).to_json())
 
 
 def test_with_certificate_https_forwards_and_http_redirects(with_certificate: dict[str, Any]) -> None:
