@@ -134,8 +134,9 @@ class ThreeTierStack(cdk.Stack):
             assert config.nat_instance_type is not None  # config.check_together guarantees it
             nat_type = ec2.InstanceType(config.nat_instance_type)
             # NatProvider.instance_v2 (current AL2023 from its public SSM parameter; no AMI
-            # lookup) instead of a NAT gateway: about 3 USD a month instead of 33 for a
-            # sandbox. OUTBOUND_ONLY: the default would open the NAT to the whole internet.
+            # lookup) instead of a NAT gateway: about 7 USD a month with its public IPv4
+            # instead of about 37 (scripts/cost_three_tier.py). OUTBOUND_ONLY: the default
+            # would open the NAT to the whole internet; _harden_nat_instances admits the app subnets.
             nat_provider = ec2.NatProvider.instance_v2(
                 instance_type=nat_type,
                 machine_image=_amazon_linux_2023(nat_type),
