@@ -10,6 +10,7 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 from stacks.billing_alarm import BillingAlarmStack
 from stacks.config import StageConfig
 from stacks.queue_worker import QueueWorkerStack
+from stacks.three_tier import ThreeTierStack
 
 
 def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
@@ -20,18 +21,26 @@ def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
     """
     billing_region = config.billing_alarm.region
     stacks: list[cdk.Stack] = [
+        ThreeTierStack(
+            app,
+            "ThreeTier",
+            config=config.three_tier,
+            protect_data=config.protect_data,
+            description="CloudOps CDK Labs: three-tier VPC, ALB -> EC2 Auto Scaling -> RDS MySQL (guide 002 'VPC')",
+        ),
+        QueueWorkerStack(
+            app,
+            "QueueWorker",
+            config=config.queue_worker,
+            protect_data=config.protect_data,
+            description="CloudOps CDK Labs: queue worker, SQS -> Lambda -> DynamoDB (guide 000 'Lambda/SQS')",
+        ),
         BillingAlarmStack(
             app,
             "BillingAlarm",
             config=config.billing_alarm,
             env=cdk.Environment(region=billing_region),
             description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
-        ),
-        QueueWorkerStack(
-            app,
-            "QueueWorker",
-            config=config,
-            description="CloudOps CDK Labs: queue worker, SQS -> Lambda -> DynamoDB (guide 000 'Lambda/SQS')",
         ),
     ]
     for stack in stacks:

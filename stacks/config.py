@@ -138,13 +138,29 @@ def setting(check: Check | None = None) -> Any:
 # ---------------------------------------------------------------------------
 # One section per lab. Field names are the keys in cdk.json.
 # ---------------------------------------------------------------------------
+# The three-tier lab spans this many Availability Zones (the guide's diagram: AZ a and AZ b).
+THREE_TIER_AZ_COUNT = 2
+
+
+def nat_count_per_az(value: Any) -> str | None:
+    if 1 <= value <= THREE_TIER_AZ_COUNT:
+        return None
+    return f"must be 1 to {THREE_TIER_AZ_COUNT}: at most one NAT per Availability Zone, and this lab uses 2 AZs"
+
+
 @dataclass(frozen=True)
 class ThreeTierConfig:
-    """Lab 1: VPC with ALB -> EC2 Auto Scaling -> RDS MySQL."""
+    """Lab 1: VPC with ALB -> EC2 Auto Scaling -> RDS MySQL.
+
+    `nat_instance_type` is the NAT instance's type when `nat_type` is "instance"
+    (a Graviton t4g.nano is the cheapest that routes a lab's traffic) and must be
+    null (or absent) when `nat_type` is "gateway".
+    """
 
     vpc_cidr: str = setting(private_cidr(16, 16))
     nat_type: str = setting(one_of("instance", "gateway"))
-    nat_count: int = setting(between(1, 2))
+    nat_count: int = setting(nat_count_per_az)
+    nat_instance_type: str | None = setting(instance_type_name)
     instance_type: str = setting(instance_type_name)
     asg_min_capacity: int = setting(between(0, 10))
     asg_max_capacity: int = setting(between(1, 10))
@@ -157,6 +173,11 @@ class ThreeTierConfig:
     db_backup_retention_days: int = setting(between(1, 35))
     log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS))
 
+    @property
+    def busy_min_capacity(self) -> int:
+        """Weekday-daytime minimum for scheduled scaling: twice the minimum, within max (prod: 2 -> 4)."""
+        return min(max(1, 2 * self.asg_min_capacity), self.asg_max_capacity)
+
     def check_together(self, path: str) -> None:
         if self.asg_min_capacity > self.asg_max_capacity:
             raise ConfigError(
@@ -166,6 +187,18 @@ class ThreeTierConfig:
             )
         if self.nat_type == "instance" and self.nat_count != 1:
             raise ConfigError(f"{path}.nat_count", self.nat_count, 'must be 1 when nat_type is "instance"')
+        if self.nat_type == "instance" and self.nat_instance_type is None:
+            raise ConfigError(
+                f"{path}.nat_instance_type",
+                None,
+                'must be an EC2 instance type like t4g.nano when nat_type is "instance"',
+            )
+        if self.nat_type == "gateway" and self.nat_instance_type is not None:
+            raise ConfigError(
+                f"{path}.nat_instance_type",
+                self.nat_instance_type,
+                'must be null when nat_type is "gateway" (a NAT gateway has no instance type)',
+            )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from constructs import Construct, IConstruct
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.powertools_layer import powertools_layer
 from stacks.components.work_queue import WorkQueue
-from stacks.config import StageConfig
+from stacks.config import QueueWorkerConfig
 
 LAMBDA_SRC = Path(__file__).resolve().parent.parent / "lambda_src"
 HANDLER = "queue_worker.handler.lambda_handler"
@@ -51,15 +51,22 @@ class QueueWorkerStack(cdk.Stack):
       oldest message.
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: QueueWorkerConfig,
+        protect_data: bool,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        settings = config.queue_worker
 
         work = WorkQueue(
             self,
             "WorkQueue",
-            visibility_timeout=cdk.Duration.seconds(settings.visibility_timeout_seconds),
-            max_receive_count=settings.max_receive_count,
+            visibility_timeout=cdk.Duration.seconds(config.visibility_timeout_seconds),
+            max_receive_count=config.max_receive_count,
         )
 
         table = dynamodb.TableV2(
@@ -74,14 +81,14 @@ class QueueWorkerStack(cdk.Stack):
             ),
             # The AWS-managed key (aws/dynamodb): no monthly key fee, and its use shows in CloudTrail.
             encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
-            deletion_protection=config.protect_data,
-            removal_policy=cdk.RemovalPolicy.RETAIN if config.protect_data else cdk.RemovalPolicy.DESTROY,
+            deletion_protection=protect_data,
+            removal_policy=cdk.RemovalPolicy.RETAIN if protect_data else cdk.RemovalPolicy.DESTROY,
         )
 
         function = self._worker_function(
-            settings.function_timeout_seconds,
-            settings.function_memory_mb,
-            _retention(settings.log_retention_days),
+            config.function_timeout_seconds,
+            config.function_memory_mb,
+            _retention(config.log_retention_days),
             table,
         )
         function.add_event_source(
@@ -89,8 +96,8 @@ class QueueWorkerStack(cdk.Stack):
                 work.queue,
                 # Up to batch_size readings per invocation, written with ceil(n/25) BatchWriteItem calls;
                 # the window lets a trickle of messages fill a batch instead of one invocation each.
-                batch_size=settings.batch_size,
-                max_batching_window=cdk.Duration.seconds(settings.max_batching_window_seconds),
+                batch_size=config.batch_size,
+                max_batching_window=cdk.Duration.seconds(config.max_batching_window_seconds),
                 report_batch_item_failures=True,
             )
         )
@@ -98,7 +105,7 @@ class QueueWorkerStack(cdk.Stack):
         table.grant(function, "dynamodb:BatchWriteItem")
 
         self._acknowledge(work, function)
-        self._alarms(settings.alarm_email, settings.oldest_message_age_alarm_seconds, work, function)
+        self._alarms(config.alarm_email, config.oldest_message_age_alarm_seconds, work, function)
 
         cdk.CfnOutput(self, "QueueUrl", value=work.queue.queue_url, description="Send readings here")
         cdk.CfnOutput(self, "DeadLetterQueueUrl", value=work.dead_letter_queue.queue_url)

@@ -1,0 +1,155 @@
+"""Monthly cost of the three-tier lab per stage, with the arithmetic, from a dated price table.
+
+    python -m scripts.cost_three_tier              # both stages
+    python -m scripts.cost_three_tier --stage prod
+
+The stage shapes (instance types, counts, NAT kind, Multi-AZ, storage) come from
+cdk.json through stacks.config, so the numbers follow the configuration. Prices are
+list prices: check them before you rely on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from stacks.config import StageConfig, ThreeTierConfig, load_stage_config
+
+CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
+
+# ---------------------------------------------------------------------------------------
+# Price table: AWS us-east-1 (N. Virginia), on-demand, Linux, USD, list prices.
+# Compiled on 2026-11-22 from AWS's published pricing pages as the author last knew them;
+# the build machine has no network, so they were not re-fetched that day. Verify at
+# https://aws.amazon.com/{ec2,rds/mysql,elasticloadbalancing,vpc,ebs,secrets-manager}/pricing/
+# ---------------------------------------------------------------------------------------
+PRICES_AS_OF = "2026-11-22"
+REGION = "us-east-1"
+HOURS_PER_MONTH = 730
+
+NAT_GATEWAY_HOUR = 0.045  # plus 0.045 per GB processed (usage, not counted below)
+PUBLIC_IPV4_HOUR = 0.005  # every public IPv4 address: EIPs, a NAT instance's, each ALB node's
+ALB_HOUR = 0.0225  # plus 0.008 per LCU-hour (usage; an idle lab uses a fraction of one)
+EBS_GP3_GB_MONTH = 0.08
+RDS_GP3_GB_MONTH = {False: 0.115, True: 0.23}  # single-AZ, Multi-AZ
+SECRET_MONTH = 0.40
+EC2_HOUR = {
+    "t4g.nano": 0.0042,
+    "t4g.micro": 0.0084,
+    "t4g.small": 0.0168,
+    "t3.nano": 0.0052,
+    "t3.micro": 0.0104,
+    "t3.small": 0.0208,
+    "t3.medium": 0.0416,
+}
+# RDS for MySQL, (single-AZ, Multi-AZ) per hour.
+RDS_MYSQL_HOUR = {
+    "t4g.micro": (0.016, 0.032),
+    "t4g.small": (0.032, 0.064),
+    "t3.micro": (0.017, 0.034),
+    "t3.small": (0.034, 0.068),
+    "t3.medium": (0.068, 0.136),
+}
+
+# The lab's fixed shape (see stacks/three_tier.py).
+AZ_COUNT = 2
+ROOT_VOLUME_GIB = 8
+# Scheduled scaling: 08:00-20:00 on weekdays = 12 h x 5 days x 52 weeks / 12 months.
+BUSY_HOURS_PER_MONTH = 12 * 5 * 52 / 12
+
+
+@dataclass(frozen=True)
+class Line:
+    item: str
+    arithmetic: str
+    usd: float
+
+
+def hourly(item: str, count: float, price: float, hours: float = HOURS_PER_MONTH) -> Line:
+    return Line(item, f"{count:g} x {price:.4f} USD/h x {hours:.0f} h", count * price * hours)
+
+
+def monthly(item: str, quantity: float, unit: str, price: float) -> Line:
+    return Line(item, f"{quantity:g} {unit} x {price:.3f} USD", quantity * price)
+
+
+def price_of(table: dict[str, float], instance_type: str, what: str) -> float:
+    if instance_type not in table:
+        raise SystemExit(f"error: no {what} price for {instance_type} in the table; add it (with its source)")
+    return table[instance_type]
+
+
+def lines_for(config: ThreeTierConfig) -> list[Line]:
+    lines: list[Line] = []
+    if config.nat_type == "gateway":
+        lines.append(hourly("NAT gateway", config.nat_count, NAT_GATEWAY_HOUR))
+        lines.append(hourly("NAT gateway Elastic IP (public IPv4)", config.nat_count, PUBLIC_IPV4_HOUR))
+    else:
+        assert config.nat_instance_type is not None
+        nat_price = price_of(EC2_HOUR, config.nat_instance_type, "EC2")
+        lines.append(hourly(f"NAT instance {config.nat_instance_type}", 1, nat_price))
+        lines.append(monthly("NAT instance root volume gp3", ROOT_VOLUME_GIB, "GB-month", EBS_GP3_GB_MONTH))
+        lines.append(hourly("NAT instance public IPv4", 1, PUBLIC_IPV4_HOUR))
+
+    lines.append(hourly("Application Load Balancer", 1, ALB_HOUR))
+    lines.append(hourly("ALB public IPv4 (one per AZ)", AZ_COUNT, PUBLIC_IPV4_HOUR))
+
+    web_price = price_of(EC2_HOUR, config.instance_type, "EC2")
+    servers = config.asg_min_capacity
+    lines.append(hourly(f"Web servers {config.instance_type} (ASG minimum)", servers, web_price))
+    volume_months = float(servers)
+    if config.scheduled_scaling:
+        extra = config.busy_min_capacity - config.asg_min_capacity
+        lines.append(
+            hourly(f"Extra web servers, weekdays 08-20 ({extra})", extra, web_price, hours=BUSY_HOURS_PER_MONTH)
+        )
+        volume_months += extra * BUSY_HOURS_PER_MONTH / HOURS_PER_MONTH
+    lines.append(
+        monthly("Web server root volumes gp3", round(volume_months * ROOT_VOLUME_GIB, 2), "GB-month", EBS_GP3_GB_MONTH)
+    )
+
+    single, multi = RDS_MYSQL_HOUR.get(config.db_instance_type) or (None, None)
+    if single is None or multi is None:
+        raise SystemExit(f"error: no RDS price for db.{config.db_instance_type} in the table; add it")
+    shape = "Multi-AZ" if config.db_multi_az else "single-AZ"
+    lines.append(hourly(f"RDS MySQL db.{config.db_instance_type} {shape}", 1, multi if config.db_multi_az else single))
+    lines.append(
+        monthly(
+            f"RDS gp3 storage {shape}",
+            config.db_allocated_storage_gib,
+            "GB-month",
+            RDS_GP3_GB_MONTH[config.db_multi_az],
+        )
+    )
+    lines.append(monthly("Secrets Manager secret (DB credentials)", 1, "secret", SECRET_MONTH))
+    return lines
+
+
+def report(stage: StageConfig) -> str:
+    lines = lines_for(stage.three_tier)
+    width = max(len(line.item) for line in lines)
+    out = [f"Stage {stage.stage} (three-tier), {REGION} on-demand list prices as of {PRICES_AS_OF}:"]
+    out += [f"  {line.item:<{width}}  {line.arithmetic:<32} = {line.usd:7.2f} USD" for line in lines]
+    out.append(f"  {'Total per month':<{width}}  {'':<32} = {sum(line.usd for line in lines):7.2f} USD")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stage", choices=["sandbox", "prod"], action="append")
+    args = parser.parse_args()
+    context = json.loads(CDK_JSON.read_text())["context"]
+    for name in args.stage or ["sandbox", "prod"]:
+        print(report(load_stage_config({**context, "stage": name})))
+        print()
+    print(
+        "Not counted (usage-based): NAT gateway data processing (0.045 USD/GB), ALB LCUs (0.008 USD/LCU-h),\n"
+        "data transfer out, CloudWatch Logs ingestion (flow logs, 0.50 USD/GB), S3 log storage, RDS backup\n"
+        "storage beyond the DB size, t3 unlimited CPU credits, and the rotation Lambda (a few invocations a month)."
+    )
+
+
+if __name__ == "__main__":
+    main()
