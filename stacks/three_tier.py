@@ -13,6 +13,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import region_info
 from constructs import Construct
 
 from stacks.components.guide_address_plan import GuideAddressPlan
@@ -494,13 +495,12 @@ class ThreeTierStack(cdk.Stack):
                 "yet another bucket and repeats the question, so its own access is left to CloudTrail.",
             )
         )
-        # alb.log_access_logs() needs a concrete region (to pick a legacy ELB account id) and
-        # this stack is environment-agnostic. The ELB log delivery service principal works in
-        # every region and is what AWS now recommends, so the policy is written here.
+        # alb.log_access_logs() needs a concrete region and this stack is environment-agnostic,
+        # so the policy is written here, for every region. See _elb_log_writers.
         bucket.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowAlbLogDelivery",
-                principals=[iam.ServicePrincipal("logdelivery.elasticloadbalancing.amazonaws.com")],
+                principals=self._elb_log_writers(),
                 actions=["s3:PutObject"],
                 resources=[bucket.arn_for_objects(f"{ALB_LOG_PREFIX}/AWSLogs/{cdk.Aws.ACCOUNT_ID}/*")],
             )
@@ -511,6 +511,34 @@ class ThreeTierStack(cdk.Stack):
         # The ALB checks that it may write when logging is switched on: policy first.
         assert bucket.policy is not None
         alb.node.add_dependency(bucket.policy)
+
+    def _elb_log_writers(self) -> list[iam.IPrincipal]:
+        """Who writes ALB access logs: it depends on the region, known only at deploy time.
+
+        Regions older than August 2022 (us-east-1, ap-south-1 ...) deliver from a per-region
+        ELB account; newer ones from the log delivery service principal. The account comes
+        from a mapping of CDK's region facts; where a region has none, the condition drops it.
+        """
+        accounts = cdk.CfnMapping(
+            self,
+            "ElbLogDeliveryAccounts",
+            mapping={
+                region.name: {"account": region.elbv2_account or "none"} for region in region_info.RegionInfo.regions
+            },
+        )
+        account = accounts.find_in_map(cdk.Aws.REGION, "account")
+        has_account = cdk.CfnCondition(
+            self,
+            "RegionHasElbLogDeliveryAccount",
+            expression=cdk.Fn.condition_not(cdk.Fn.condition_equals(account, "none")),
+        )
+        account_arn = f"arn:{cdk.Aws.PARTITION}:iam::{account}:root"
+        return [
+            iam.ServicePrincipal("logdelivery.elasticloadbalancing.amazonaws.com"),
+            iam.ArnPrincipal(
+                cdk.Token.as_string(cdk.Fn.condition_if(has_account.logical_id, account_arn, cdk.Aws.NO_VALUE))
+            ),
+        ]
 
 
 def _amazon_linux_2023(instance_type: ec2.InstanceType) -> ec2.IMachineImage:

@@ -492,7 +492,18 @@ def test_access_log_bucket_is_encrypted_private_and_tls_only(each_stage: Synthes
     deny_plain = [s for s in statements if s["Effect"] == "Deny"]
     assert deny_plain[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     (delivery,) = [s for s in statements if s.get("Sid") == "AllowAlbLogDelivery"]
-    assert delivery["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+    # The service principal (regions since August 2022) and, where the region has one, its ELB
+    # account (older regions such as us-east-1), chosen at deploy time from a mapping.
+    assert delivery["Principal"]["Service"] == "logdelivery.elasticloadbalancing.amazonaws.com"
+    condition, account_arn, otherwise = delivery["Principal"]["AWS"]["Fn::If"]
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    lookup = {"Fn::FindInMap": ["ElbLogDeliveryAccounts", {"Ref": "AWS::Region"}, "account"]}
+    assert lookup in account_arn["Fn::Join"][1]
+    assert template["Conditions"][condition] == {"Fn::Not": [{"Fn::Equals": [lookup, "none"]}]}
+    accounts = template["Mappings"]["ElbLogDeliveryAccounts"]
+    assert accounts["us-east-1"] == {"account": "127311923021"}
+    assert accounts["ap-south-1"] == {"account": "718504428378"}  # the guide's region
+    assert accounts["mx-central-1"] == {"account": "none"}  # a region with the service principal only
     assert delivery["Action"] == "s3:PutObject"
     assert delivery["Resource"]["Fn::Join"][1][1:3] == ["/alb/AWSLogs/", {"Ref": "AWS::AccountId"}]
     assert delivery["Resource"]["Fn::Join"][1][0] == {"Fn::GetAtt": [bucket_id, "Arn"]}
