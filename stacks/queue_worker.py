@@ -16,6 +16,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct, IConstruct
 
 from stacks.components.alert_topic import AlertTopic
+from stacks.components.log_retention import log_retention
 from stacks.components.powertools_layer import powertools_layer
 from stacks.components.work_queue import WorkQueue
 from stacks.config import QueueWorkerConfig
@@ -88,7 +89,7 @@ class QueueWorkerStack(cdk.Stack):
         function = self._worker_function(
             config.function_timeout_seconds,
             config.function_memory_mb,
-            _retention(config.log_retention_days),
+            log_retention(config.log_retention_days),
             table,
         )
         function.add_event_source(
@@ -224,32 +225,6 @@ class QueueWorkerStack(cdk.Stack):
         ]
         for alarm in alarms:
             alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
-
-
-# cdk.json holds days (checked against LOG_RETENTION_DAYS in config.py); CDK wants the enum.
-_RETENTION_BY_DAYS = {
-    1: logs.RetentionDays.ONE_DAY,
-    3: logs.RetentionDays.THREE_DAYS,
-    5: logs.RetentionDays.FIVE_DAYS,
-    7: logs.RetentionDays.ONE_WEEK,
-    14: logs.RetentionDays.TWO_WEEKS,
-    30: logs.RetentionDays.ONE_MONTH,
-    60: logs.RetentionDays.TWO_MONTHS,
-    90: logs.RetentionDays.THREE_MONTHS,
-    120: logs.RetentionDays.FOUR_MONTHS,
-    150: logs.RetentionDays.FIVE_MONTHS,
-    180: logs.RetentionDays.SIX_MONTHS,
-    365: logs.RetentionDays.ONE_YEAR,
-    400: logs.RetentionDays.THIRTEEN_MONTHS,
-    545: logs.RetentionDays.EIGHTEEN_MONTHS,
-    731: logs.RetentionDays.TWO_YEARS,
-    1096: logs.RetentionDays.THREE_YEARS,
-    1827: logs.RetentionDays.FIVE_YEARS,
-}
-
-
-def _retention(days: int) -> logs.RetentionDays:
-    return _RETENTION_BY_DAYS[days]
 
 
 def _acknowledge(construct: IConstruct, rule_id: str, reason: str) -> None:

@@ -17,6 +17,7 @@ from aws_cdk import region_info
 from constructs import Construct
 
 from stacks.components.guide_address_plan import GuideAddressPlan
+from stacks.components.log_retention import log_retention
 from stacks.components.public_subnet_acl import PublicSubnetAcl
 from stacks.config import THREE_TIER_AZ_COUNT, ThreeTierConfig
 
@@ -37,26 +38,6 @@ SCHEDULE_TIME_ZONE = "Asia/Kolkata"
 ALB_LOG_PREFIX = "alb"
 ROOT_VOLUME_GIB = 8  # the AL2023 AMI's own root size
 SECRET_ROTATION_DAYS = 30
-# config.LOG_RETENTION_DAYS (the values CloudWatch Logs accepts) -> CDK's enum.
-RETENTION = {
-    1: logs.RetentionDays.ONE_DAY,
-    3: logs.RetentionDays.THREE_DAYS,
-    5: logs.RetentionDays.FIVE_DAYS,
-    7: logs.RetentionDays.ONE_WEEK,
-    14: logs.RetentionDays.TWO_WEEKS,
-    30: logs.RetentionDays.ONE_MONTH,
-    60: logs.RetentionDays.TWO_MONTHS,
-    90: logs.RetentionDays.THREE_MONTHS,
-    120: logs.RetentionDays.FOUR_MONTHS,
-    150: logs.RetentionDays.FIVE_MONTHS,
-    180: logs.RetentionDays.SIX_MONTHS,
-    365: logs.RetentionDays.ONE_YEAR,
-    400: logs.RetentionDays.THIRTEEN_MONTHS,
-    545: logs.RetentionDays.EIGHTEEN_MONTHS,
-    731: logs.RetentionDays.TWO_YEARS,
-    1096: logs.RetentionDays.THREE_YEARS,
-    1827: logs.RetentionDays.FIVE_YEARS,
-}
 
 # User data: a web server that names the instance, read through IMDSv2 (a session
 # token first), unlike the guide's IMDSv1 `curl http://169.254.169.254/...`.
@@ -177,7 +158,7 @@ class ThreeTierStack(cdk.Stack):
         flow_log_group = logs.LogGroup(
             self,
             "FlowLogGroup",
-            retention=RETENTION[self._config.log_retention_days],
+            retention=log_retention(self._config.log_retention_days),
             removal_policy=self._keep_or_destroy,
         )
         vpc.add_flow_log(
