@@ -130,9 +130,10 @@ def private_cidr(min_prefix: int, max_prefix: int) -> Check:
     return check
 
 
-def setting(check: Check | None = None) -> Any:
-    """Declares a config field; `check` validates its value after the type check."""
-    return dataclasses.field(metadata={"check": check})
+def setting(check: Check | None = None, *, doc: str) -> Any:
+    """Declares a config field: `check` validates its value after the type check; `doc`
+    says what it sets (README's configuration tables are generated from it)."""
+    return dataclasses.field(metadata={"check": check, "doc": doc})
 
 
 # ---------------------------------------------------------------------------
@@ -157,21 +158,30 @@ class ThreeTierConfig:
     null (or absent) when `nat_type` is "gateway".
     """
 
-    vpc_cidr: str = setting(private_cidr(16, 16))
-    nat_type: str = setting(one_of("instance", "gateway"))
-    nat_count: int = setting(nat_count_per_az)
-    nat_instance_type: str | None = setting(instance_type_name)
-    instance_type: str = setting(instance_type_name)
-    asg_min_capacity: int = setting(between(0, 10))
-    asg_max_capacity: int = setting(between(1, 10))
-    target_cpu_percent: int = setting(between(10, 90))
-    scheduled_scaling: bool = setting()
-    certificate_arn: str | None = setting(acm_certificate_arn)
-    db_instance_type: str = setting(instance_type_name)
-    db_multi_az: bool = setting()
-    db_allocated_storage_gib: int = setting(between(20, 1000))
-    db_backup_retention_days: int = setting(between(1, 35))
-    log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS))
+    vpc_cidr: str = setting(
+        private_cidr(16, 16), doc="VPC range, a private /16; subnets get the guide's .1/.2, .11/.12, .21/.22 /24s"
+    )
+    nat_type: str = setting(
+        one_of("instance", "gateway"),
+        doc='`"instance"`: one cheap NAT instance; `"gateway"`: NAT gateways with Elastic IPs',
+    )
+    nat_count: int = setting(nat_count_per_az, doc="NATs for the app subnets, at most one per AZ (the lab uses 2 AZs)")
+    nat_instance_type: str | None = setting(
+        instance_type_name, doc='NAT instance type; null when `nat_type` is `"gateway"`'
+    )
+    instance_type: str = setting(instance_type_name, doc="web server instance type")
+    asg_min_capacity: int = setting(between(0, 10), doc="Auto Scaling group minimum")
+    asg_max_capacity: int = setting(between(1, 10), doc="Auto Scaling group maximum")
+    target_cpu_percent: int = setting(between(10, 90), doc="target tracking on average CPU (the guide: 50)")
+    scheduled_scaling: bool = setting(doc="the guide's weekday schedule: a higher minimum 08:00-20:00")
+    certificate_arn: str | None = setting(
+        acm_certificate_arn, doc="ACM certificate: HTTPS + HTTP->HTTPS redirect; null: HTTP only"
+    )
+    db_instance_type: str = setting(instance_type_name, doc="RDS instance class, without the `db.` prefix")
+    db_multi_az: bool = setting(doc="a standby in the second AZ")
+    db_allocated_storage_gib: int = setting(between(20, 1000), doc="gp3 database storage")
+    db_backup_retention_days: int = setting(between(1, 35), doc="days of automated backups")
+    log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS), doc="days of VPC flow logs and ALB access logs")
 
     @property
     def busy_min_capacity(self) -> int:
@@ -210,14 +220,18 @@ class QueueWorkerConfig:
     drift apart.
     """
 
-    function_timeout_seconds: int = setting(between(3, 120))
-    function_memory_mb: int = setting(between(128, 3008))
-    batch_size: int = setting(between(1, 100))
-    max_batching_window_seconds: int = setting(between(0, 300))
-    max_receive_count: int = setting(between(1, 10))
-    oldest_message_age_alarm_seconds: int = setting(between(60, 86400))
-    alarm_email: str | None = setting(email_address)
-    log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS))
+    function_timeout_seconds: int = setting(
+        between(3, 120), doc="function timeout; visibility timeout = 6x this + batching window"
+    )
+    function_memory_mb: int = setting(between(128, 3008), doc="function memory")
+    batch_size: int = setting(between(1, 100), doc="messages per invocation")
+    max_batching_window_seconds: int = setting(between(0, 300), doc="how long the event source gathers a batch")
+    max_receive_count: int = setting(between(1, 10), doc="receives before a message goes to the dead-letter queue")
+    oldest_message_age_alarm_seconds: int = setting(
+        between(60, 86400), doc="alarm when the oldest message is older (must outlast a bad message's retries)"
+    )
+    alarm_email: str | None = setting(email_address, doc="e-mail for the alarms; null: no subscriber (synth warns)")
+    log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS), doc="days of function logs")
 
     @property
     def visibility_timeout_seconds(self) -> int:
@@ -249,10 +263,14 @@ class QueueWorkerConfig:
 class BillingAlarmConfig:
     """Lab 3: CloudWatch billing alarm and AWS Budgets budget, in us-east-1."""
 
-    region: str = setting(region_name)
-    alarm_email: str | None = setting(email_address)
-    alarm_thresholds_usd: tuple[float, ...] = setting(each(between(1, 100_000)))
-    monthly_budget_usd: float = setting(between(1, 100_000))
+    region: str = setting(region_name, doc="must be us-east-1 (billing metrics exist only there)")
+    alarm_email: str | None = setting(
+        email_address, doc="e-mail for the alarms and budget; null: no subscriber (synth warns)"
+    )
+    alarm_thresholds_usd: tuple[float, ...] = setting(
+        each(between(1, 100_000)), doc="one EstimatedCharges alarm per amount (the guide: 10)"
+    )
+    monthly_budget_usd: float = setting(between(1, 100_000), doc="AWS Budgets monthly cost budget")
 
     def check_together(self, path: str) -> None:
         if self.region != "us-east-1":
