@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from scripts.cost_model import Line, render
+from scripts.cost_model import PRICE_REGION, PRICES_REVIEWED, Line, monthly, render
 from stacks.config import ConfigError, cdk_json_context, load_stage_config
 
 CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm metric; first 10 alarms free
@@ -22,28 +22,14 @@ BUDGET_WITHIN_FIRST_TWO = 0.00
 
 def lines_for(alarm_count: int, emails_per_month: int = 10) -> list[Line]:
     return [
+        monthly("CloudWatch alarms on EstimatedCharges", alarm_count, "alarm", CLOUDWATCH_STANDARD_ALARM_MONTH),
+        monthly("KMS customer-managed key (topic encryption)", 1, "key", KMS_KEY_MONTH),
         Line(
-            "CloudWatch alarms on EstimatedCharges",
-            alarm_count,
-            "alarm-months",
-            CLOUDWATCH_STANDARD_ALARM_MONTH,
-            "0 within the always-free 10 alarms",
+            f"SNS e-mail deliveries ({emails_per_month} assumed)",
+            f"{emails_per_month} x {SNS_EMAIL_PER_100K:.2f} USD / 100,000",
+            emails_per_month * SNS_EMAIL_PER_100K / 100_000,
         ),
-        Line("KMS customer-managed key (topic encryption)", 1, "key-months", KMS_KEY_MONTH, "the one fixed cost"),
-        Line(
-            "SNS e-mail deliveries",
-            emails_per_month / 100_000,
-            "100k e-mails",
-            SNS_EMAIL_PER_100K,
-            "0 within the free 1,000 a month",
-        ),
-        Line(
-            "AWS Budgets monthly cost budget",
-            1,
-            "budgets",
-            BUDGET_WITHIN_FIRST_TWO,
-            "free as one of the first two budgets",
-        ),
+        monthly("AWS Budgets cost budget", 1, "budget", BUDGET_WITHIN_FIRST_TWO),
     ]
 
 
@@ -58,8 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     thresholds = config.billing_alarm.alarm_thresholds_usd
-    print(render(f"billing-alarm, stage {args.stage}: {len(thresholds)} alarm(s)", lines_for(len(thresholds))))
-    print("  Without free tier the alarms add 0.10 USD each; the KMS key is the cost you see on the bill.")
+    title = f"Stage {args.stage} (billing-alarm), {PRICE_REGION} on-demand list prices as of {PRICES_REVIEWED}:"
+    print(render(title, lines_for(len(thresholds))))
+    print("Free tier: the first 10 alarms and 1,000 e-mails a month cost nothing; the KMS key always costs.")
     return 0
 
 

@@ -1,8 +1,8 @@
 """Shared arithmetic for the labs' monthly cost estimates (scripts/cost_*.py).
 
-Each lab's script lists priced lines; this module multiplies, sums and prints
-them with the price table's date and region, so every cost figure in the README
-comes from a command and shows its working.
+Each lab's script lists priced lines with the arithmetic spelled out; this module
+holds the line type, the price table's date and region, and the one renderer, so
+every cost figure in the README comes from a command and shows its working.
 """
 
 from __future__ import annotations
@@ -12,36 +12,38 @@ from dataclasses import dataclass
 
 HOURS_PER_MONTH = 730  # AWS pricing pages use 730 hours per month.
 PRICE_REGION = "us-east-1"
-# List prices (on-demand, before free tier and taxes) as the authors last reviewed them.
-# This repository cannot fetch prices: check the AWS pricing pages before relying on them.
+# On-demand list prices (before free tier and taxes) as the authors last reviewed them.
+# The build machine cannot fetch prices: check the AWS pricing pages before relying on them.
 PRICES_REVIEWED = "2026-11-22"
+ARITHMETIC_WIDTH = 32
 
 
 @dataclass(frozen=True)
 class Line:
-    """One billed item: quantity x unit price per month."""
+    """One billed item per month: what, how it is computed, and the result in USD."""
 
     item: str
-    quantity: float
-    unit: str
-    unit_price_usd: float
-    note: str = ""
+    arithmetic: str
+    usd: float
 
-    @property
-    def monthly_usd(self) -> float:
-        return self.quantity * self.unit_price_usd
+
+def hourly(item: str, count: float, price: float, hours: float = HOURS_PER_MONTH) -> Line:
+    return Line(item, f"{count:g} x {price:.4f} USD/h x {hours:.0f} h", count * price * hours)
+
+
+def monthly(item: str, quantity: float, unit: str, price: float) -> Line:
+    return Line(item, f"{quantity:g} {unit} x {price:.3f} USD", quantity * price)
 
 
 def total(lines: Sequence[Line]) -> float:
-    return sum(line.monthly_usd for line in lines)
+    return sum(line.usd for line in lines)
 
 
 def render(title: str, lines: Sequence[Line]) -> str:
-    rows = [f"{title} ({PRICE_REGION} list prices reviewed {PRICES_REVIEWED})"]
-    for line in lines:
-        rows.append(
-            f"  {line.item:44s} {line.quantity:>10,.2f} {line.unit:14s} x {line.unit_price_usd:>9.4f} USD"
-            f" = {line.monthly_usd:>8.2f} USD" + (f"  ({line.note})" if line.note else "")
-        )
-    rows.append(f"  {'total per month':44s} {'':>10s} {'':14s}   {'':>9s}     = {total(lines):>8.2f} USD")
+    """The title, one aligned row per line, and the total."""
+    width = max(len(line.item) for line in lines)
+    arithmetic = max(ARITHMETIC_WIDTH, *(len(line.arithmetic) for line in lines))
+    rows = [title]
+    rows += [f"  {line.item:<{width}}  {line.arithmetic:<{arithmetic}} = {line.usd:7.2f} USD" for line in lines]
+    rows.append(f"  {'Total per month':<{width}}  {'':<{arithmetic}} = {total(lines):7.2f} USD")
     return "\n".join(rows)

@@ -11,13 +11,12 @@ them on the pricing pages (https://aws.amazon.com/<service>/pricing/) before quo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from scripts.cost_model import PRICES_REVIEWED, Line, render
 from scripts.stack_outputs import OneLineParser
 
-PRICES_COMPILED = "2026-11-22"
 PRICES_NOTE = (
-    f"Prices compiled {PRICES_COMPILED} from the public us-east-1 list prices (DynamoDB on-demand after "
+    f"Prices compiled {PRICES_REVIEWED} from the public us-east-1 list prices (DynamoDB on-demand after "
     "its November 2024 cut), not fetched live, free tier ignored: check them before you rely on them."
 )
 # USD, us-east-1.
@@ -39,13 +38,6 @@ ALARMS = 3
 IDLE_RECEIVES_PER_MONTH = 15 * 60 * 24 * 30
 BYTES_LOGGED_PER_INVOCATION = 700  # START/END/REPORT lines plus one JSON summary line
 ITEM_BYTES = 150  # ~60 bytes of attributes plus DynamoDB's 100-byte per-item overhead
-
-
-@dataclass(frozen=True)
-class Line:
-    item: str
-    arithmetic: str
-    usd: float
 
 
 def idle_month() -> list[Line]:
@@ -118,13 +110,6 @@ def per_million_messages(batch_size: int, duration_ms: float, memory_mb: int) ->
             invocations / 1e6 * PRICE["xray_per_million_traces"],
         ),
     ]
-
-
-def render(title: str, lines: list[Line]) -> str:
-    width = max(len(line.item) for line in lines)
-    body = [f"  {line.item:<{width}}  {line.arithmetic:<78}  ${line.usd:8.4f}" for line in lines]
-    total = sum(line.usd for line in lines)
-    return "\n".join([title, *body, f"  {'total':<{width}}  {'':<78}  ${total:8.4f}"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,13 +11,9 @@ list prices: check them before you rely on them.
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import dataclass
-from pathlib import Path
 
-from stacks.config import StageConfig, ThreeTierConfig, load_stage_config
-
-CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
+from scripts.cost_model import HOURS_PER_MONTH, PRICE_REGION, PRICES_REVIEWED, Line, hourly, monthly, render
+from stacks.config import StageConfig, ThreeTierConfig, cdk_json_context, load_stage_config
 
 # ---------------------------------------------------------------------------------------
 # Price table: AWS us-east-1 (N. Virginia), on-demand, Linux, USD, list prices.
@@ -25,10 +21,6 @@ CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 # the build machine has no network, so they were not re-fetched that day. Verify at
 # https://aws.amazon.com/{ec2,rds/mysql,elasticloadbalancing,vpc,ebs,secrets-manager}/pricing/
 # ---------------------------------------------------------------------------------------
-PRICES_AS_OF = "2026-11-22"
-REGION = "us-east-1"
-HOURS_PER_MONTH = 730
-
 NAT_GATEWAY_HOUR = 0.045  # plus 0.045 per GB processed (usage, not counted below)
 PUBLIC_IPV4_HOUR = 0.005  # every public IPv4 address: EIPs, a NAT instance's, each ALB node's
 ALB_HOUR = 0.0225  # plus 0.008 per LCU-hour (usage; an idle lab uses a fraction of one)
@@ -58,21 +50,6 @@ AZ_COUNT = 2
 ROOT_VOLUME_GIB = 8
 # Scheduled scaling: 08:00-20:00 on weekdays = 12 h x 5 days x 52 weeks / 12 months.
 BUSY_HOURS_PER_MONTH = 12 * 5 * 52 / 12
-
-
-@dataclass(frozen=True)
-class Line:
-    item: str
-    arithmetic: str
-    usd: float
-
-
-def hourly(item: str, count: float, price: float, hours: float = HOURS_PER_MONTH) -> Line:
-    return Line(item, f"{count:g} x {price:.4f} USD/h x {hours:.0f} h", count * price * hours)
-
-
-def monthly(item: str, quantity: float, unit: str, price: float) -> Line:
-    return Line(item, f"{quantity:g} {unit} x {price:.3f} USD", quantity * price)
 
 
 def price_of(table: dict[str, float], instance_type: str, what: str) -> float:
@@ -128,19 +105,15 @@ def lines_for(config: ThreeTierConfig) -> list[Line]:
 
 
 def report(stage: StageConfig) -> str:
-    lines = lines_for(stage.three_tier)
-    width = max(len(line.item) for line in lines)
-    out = [f"Stage {stage.stage} (three-tier), {REGION} on-demand list prices as of {PRICES_AS_OF}:"]
-    out += [f"  {line.item:<{width}}  {line.arithmetic:<32} = {line.usd:7.2f} USD" for line in lines]
-    out.append(f"  {'Total per month':<{width}}  {'':<32} = {sum(line.usd for line in lines):7.2f} USD")
-    return "\n".join(out)
+    title = f"Stage {stage.stage} (three-tier), {PRICE_REGION} on-demand list prices as of {PRICES_REVIEWED}:"
+    return render(title, lines_for(stage.three_tier))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stage", choices=["sandbox", "prod"], action="append")
-    args = parser.parse_args()
-    context = json.loads(CDK_JSON.read_text())["context"]
+    args = parser.parse_args(argv)
+    context = cdk_json_context()
     for name in args.stage or ["sandbox", "prod"]:
         print(report(load_stage_config({**context, "stage": name})))
         print()
@@ -149,7 +122,8 @@ def main() -> None:
         "data transfer out, CloudWatch Logs ingestion (flow logs, 0.50 USD/GB), S3 log storage, RDS backup\n"
         "storage beyond the DB size, t3 unlimited CPU credits, and the rotation Lambda (a few invocations a month)."
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

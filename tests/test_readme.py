@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from scripts import config_reference, cost_billing_alarm, cost_queue_worker
+from scripts import config_reference, cost_billing_alarm, cost_queue_worker, cost_three_tier
 from stacks.config import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text()
@@ -18,13 +19,13 @@ def test_quick_start_is_the_two_commands_near_the_top() -> None:
     assert re.search(r"^make test\b", top, re.MULTILINE)
 
 
-def test_billing_cost_block_is_the_scripts_output(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cost_billing_alarm.main([]) == 0
-    printed = capsys.readouterr().out.splitlines()
-    table = [line for line in printed if line.startswith("billing-alarm") or " USD = " in line or "=  " in line]
-    assert table, "the script printed no table"
-    for line in table:
-        assert line in README, f"README's billing cost differs from the script: {line!r}"
+@pytest.mark.parametrize("module", [cost_billing_alarm, cost_three_tier], ids=lambda m: m.__name__)
+def test_cost_tables_in_the_readme_are_the_scripts_output(module: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    module.main([])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.endswith(" USD") or "list prices" in line]
+    assert rows, "the script printed no cost table"
+    for row in rows:
+        assert row in README, f"README's cost figures differ from {module.__name__}: {row!r}"
 
 
 def test_queue_worker_costs_quoted_in_the_readme_are_the_scripts_totals() -> None:

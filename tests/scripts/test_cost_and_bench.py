@@ -7,7 +7,7 @@ import json
 import pytest
 
 from queue_worker import logic
-from scripts import bench_queue_worker, cost_queue_worker
+from scripts import bench_queue_worker, cost_model, cost_queue_worker
 
 
 def test_idle_month_is_the_key_the_alarms_and_empty_polls() -> None:
@@ -31,7 +31,7 @@ def test_per_million_messages_follows_the_batch_size() -> None:
 def test_cost_report_states_its_date_and_asks_for_a_check(capsys: pytest.CaptureFixture[str]) -> None:
     assert cost_queue_worker.main([]) == 0
     out = capsys.readouterr().out
-    assert f"compiled {cost_queue_worker.PRICES_COMPILED}" in out
+    assert f"compiled {cost_model.PRICES_REVIEWED}" in out
     assert "check them" in out
 
 

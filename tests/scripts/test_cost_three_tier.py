@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from scripts.cost_three_tier import HOURS_PER_MONTH, lines_for, report
+from scripts.cost_model import HOURS_PER_MONTH
+from scripts.cost_three_tier import lines_for, report
 from stacks.config import load_stage_config
 from tests.harness import stage_context
 
