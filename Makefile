@@ -25,7 +25,7 @@ help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
-	@echo "make bench               median wall time of the test suite and of make synth"
+	@echo "make bench               medians: test suite, make synth, queue-worker handler throughput"
 	@echo "make clean               remove .venv, node_modules and cdk.out"
 
 $(VENV)/bin/python:
@@ -70,7 +70,8 @@ snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
 	pytest tests/stacks --snapshot-update
 
 bench: $(DEV_STAMP) $(CLI_STAMP)
-	$(VENV)/bin/python scripts/bench.py
+	$(VENV)/bin/python -m scripts.bench
+	$(VENV)/bin/python -m scripts.bench_queue_worker
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

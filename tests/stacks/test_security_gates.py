@@ -80,6 +80,7 @@ def test_templates_pass_cfn_lint(every_stage: list[SynthesizedStage]) -> None:
         f"{template.parent.name}/{template.name}: {match.rule.id} {match.message} ({match.linenumber})"
         for template in templates
         for match in lint_file(template, config)
+        # Errors (E) and warnings (W) fail the gate; informational notes (I) are advice only.
         if not match.rule.id.startswith("I")
     ]
     assert problems == []
