@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
 from queue_worker import store
+from scripts.readings_table import create_readings_table
 
 REGION = "us-east-1"
 
@@ -52,20 +53,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def table_name(aws: None) -> str:
     """A table with the stack's key schema (Zipcode + ObservedAt)."""
-    name = "ReadingsTable"
-    boto3.client("dynamodb", region_name=REGION).create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "Zipcode", "KeyType": "HASH"},
-            {"AttributeName": "ObservedAt", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "Zipcode", "AttributeType": "S"},
-            {"AttributeName": "ObservedAt", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    return name
+    return create_readings_table(boto3.client("dynamodb", region_name=REGION), "ReadingsTable")
 
 
 def all_items(table_name: str) -> list[dict[str, Any]]:

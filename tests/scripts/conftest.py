@@ -10,6 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from scripts.readings_table import ATTRIBUTE_DEFINITIONS, KEY_SCHEMA
+
 REGION = "us-east-1"
 TEMPLATE = {
     "Resources": {
@@ -18,14 +20,8 @@ TEMPLATE = {
             "Type": "AWS::DynamoDB::Table",
             "Properties": {
                 "BillingMode": "PAY_PER_REQUEST",
-                "KeySchema": [
-                    {"AttributeName": "Zipcode", "KeyType": "HASH"},
-                    {"AttributeName": "ObservedAt", "KeyType": "RANGE"},
-                ],
-                "AttributeDefinitions": [
-                    {"AttributeName": "Zipcode", "AttributeType": "S"},
-                    {"AttributeName": "ObservedAt", "AttributeType": "S"},
-                ],
+                "KeySchema": KEY_SCHEMA,
+                "AttributeDefinitions": ATTRIBUTE_DEFINITIONS,
             },
         },
     },
