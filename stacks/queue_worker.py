@@ -13,8 +13,9 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
-from constructs import Construct, IConstruct
+from constructs import Construct
 
+from stacks.components.acknowledge import acknowledge
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.log_retention import log_retention
 from stacks.components.powertools_layer import powertools_layer
@@ -154,13 +155,13 @@ class QueueWorkerStack(cdk.Stack):
     def _acknowledge(work: WorkQueue, function: lambda_.Function) -> None:
         """cdk-nag findings that do not apply here, each on the one resource it names."""
         assert function.role is not None
-        _acknowledge(
+        acknowledge(
             function.role.node.find_child("DefaultPolicy"),
             "AwsSolutions-IAM5[Resource::*]",
             "X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so active "
             "tracing needs Resource *; every other statement names its queue, table or log group.",
         )
-        _acknowledge(
+        acknowledge(
             work.dead_letter_queue,
             "Serverless-SQSRedrivePolicy",
             "This queue is the dead-letter queue itself: failed messages wait here to be inspected and "
@@ -168,7 +169,7 @@ class QueueWorkerStack(cdk.Stack):
         )
         cfn_function = function.node.default_child
         assert cfn_function is not None
-        _acknowledge(
+        acknowledge(
             cfn_function,
             "Serverless-LambdaDLQ",
             "The function is only invoked synchronously by its SQS event source mapping; a function "
@@ -176,7 +177,7 @@ class QueueWorkerStack(cdk.Stack):
         )
         for mapping in function.node.children:
             if isinstance(mapping, lambda_.EventSourceMapping):
-                _acknowledge(
+                acknowledge(
                     mapping,
                     "Serverless-LambdaEventSourceMappingDestination",
                     "SQS event source mappings do not support on-failure destinations (only streams and Kafka "
@@ -225,7 +226,3 @@ class QueueWorkerStack(cdk.Stack):
         ]
         for alarm in alarms:
             alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
-
-
-def _acknowledge(construct: IConstruct, rule_id: str, reason: str) -> None:
-    cdk.Validations.of(construct).acknowledge(cdk.Acknowledgment(id=rule_id, reason=reason))

@@ -16,6 +16,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import region_info
 from constructs import Construct
 
+from stacks.components.acknowledge import acknowledge
 from stacks.components.guide_address_plan import GuideAddressPlan
 from stacks.components.log_retention import log_retention
 from stacks.components.public_subnet_acl import PublicSubnetAcl
@@ -193,17 +194,17 @@ class ThreeTierStack(cdk.Stack):
                     ),
                 )
             ]
-            cdk.Validations.of(instance).acknowledge(
-                cdk.Acknowledgment(
-                    id="AwsSolutions-EC28",
-                    reason="The sandbox's single NAT instance needs no 1-minute detailed monitoring "
-                    "(an extra 2 USD a month on a 3 USD instance); 5-minute basic metrics suffice for a lab.",
-                ),
-                cdk.Acknowledgment(
-                    id="AwsSolutions-EC29",
-                    reason="The sandbox NAT instance must go away with cdk destroy; termination protection "
-                    "would block that, and losing it only pauses outbound traffic until redeploy.",
-                ),
+            acknowledge(
+                instance,
+                "AwsSolutions-EC28",
+                "The sandbox's single NAT instance needs no 1-minute detailed monitoring "
+                "(an extra 2 USD a month on a 3 USD instance); 5-minute basic metrics suffice for a lab.",
+            )
+            acknowledge(
+                instance,
+                "AwsSolutions-EC29",
+                "The sandbox NAT instance must go away with cdk destroy; termination protection "
+                "would block that, and losing it only pauses outbound traffic until redeploy.",
             )
 
     def _security_groups(self) -> tuple[ec2.SecurityGroup, ec2.SecurityGroup, ec2.SecurityGroup]:
@@ -215,12 +216,11 @@ class ThreeTierStack(cdk.Stack):
             description="Internet-facing ALB: HTTP/HTTPS from anywhere, out only to the app servers",
             allow_all_outbound=False,
         )
-        cdk.Validations.of(alb_sg).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-EC23",
-                reason="This is the public website's internet-facing load balancer: it must accept HTTP and "
-                "HTTPS from any address; every other tier only admits the group in front of it.",
-            )
+        acknowledge(
+            alb_sg,
+            "AwsSolutions-EC23",
+            "This is the public website's internet-facing load balancer: it must accept HTTP and "
+            "HTTPS from any address; every other tier only admits the group in front of it.",
         )
         app_sg = ec2.SecurityGroup(
             self,
@@ -305,27 +305,24 @@ class ThreeTierStack(cdk.Stack):
         )
 
         if not config.db_multi_az:
-            cdk.Validations.of(database).acknowledge(
-                cdk.Acknowledgment(
-                    id="AwsSolutions-RDS3",
-                    reason="Sandbox stage only: a single-AZ instance halves the lab's DB cost; the prod stage "
-                    "sets db_multi_az true, with a standby in the second AZ as in the guide's diagram.",
-                )
+            acknowledge(
+                database,
+                "AwsSolutions-RDS3",
+                "Sandbox stage only: a single-AZ instance halves the lab's DB cost; the prod stage "
+                "sets db_multi_az true, with a standby in the second AZ as in the guide's diagram.",
             )
         if not self._protect_data:
-            cdk.Validations.of(database).acknowledge(
-                cdk.Acknowledgment(
-                    id="AwsSolutions-RDS10",
-                    reason="Sandbox stage only: cdk destroy must delete the lab database; deletion protection "
-                    "would block it. The prod stage turns deletion protection on.",
-                )
+            acknowledge(
+                database,
+                "AwsSolutions-RDS10",
+                "Sandbox stage only: cdk destroy must delete the lab database; deletion protection "
+                "would block it. The prod stage turns deletion protection on.",
             )
-        cdk.Validations.of(database).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-RDS11",
-                reason="The guide's MySQL port 3306 is kept so the lab matches it; the database sits in "
-                "isolated subnets and only the app and rotation security groups may reach that port.",
-            )
+        acknowledge(
+            database,
+            "AwsSolutions-RDS11",
+            "The guide's MySQL port 3306 is kept so the lab matches it; the database sits in "
+            "isolated subnets and only the app and rotation security groups may reach that port.",
         )
         return database
 
@@ -342,12 +339,11 @@ class ThreeTierStack(cdk.Stack):
             description="Web servers: Session Manager access only",
             managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")],
         )
-        cdk.Validations.of(role).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
-                reason="AmazonSSMManagedInstanceCore is AWS's maintained minimum for Session Manager, the "
-                "lab's replacement for SSH; a hand-copied policy would drift from the agent's needs.",
-            )
+        acknowledge(
+            role,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
+            "AmazonSSMManagedInstanceCore is AWS's maintained minimum for Session Manager, the "
+            "lab's replacement for SSH; a hand-copied policy would drift from the agent's needs.",
         )
         user_data = ec2.UserData.for_linux()
         user_data.add_commands(*WEB_SERVER_COMMANDS)
@@ -407,12 +403,11 @@ class ThreeTierStack(cdk.Stack):
                 time_zone=SCHEDULE_TIME_ZONE,
                 min_capacity=config.asg_min_capacity,
             )
-        cdk.Validations.of(group).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-AS3",
-                reason="The lab has no operator on call to receive scaling notifications; every launch and "
-                "termination is listed in the group's activity history, which the README shows.",
-            )
+        acknowledge(
+            group,
+            "AwsSolutions-AS3",
+            "The lab has no operator on call to receive scaling notifications; every launch and "
+            "termination is listed in the group's activity history, which the README shows.",
         )
         return group
 
@@ -469,12 +464,11 @@ class ThreeTierStack(cdk.Stack):
             removal_policy=self._keep_or_destroy,
             auto_delete_objects=not self._protect_data,
         )
-        cdk.Validations.of(bucket).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="This bucket holds only the ALB's access logs; logging access to a log bucket needs "
-                "yet another bucket and repeats the question, so its own access is left to CloudTrail.",
-            )
+        acknowledge(
+            bucket,
+            "AwsSolutions-S1",
+            "This bucket holds only the ALB's access logs; logging access to a log bucket needs "
+            "yet another bucket and repeats the question, so its own access is left to CloudTrail.",
         )
         # alb.log_access_logs() needs a concrete region and this stack is environment-agnostic,
         # so the policy is written here, for every region. See _elb_log_writers.

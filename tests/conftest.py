@@ -21,6 +21,15 @@ def synthesized_stage(stage: str, tmp_path_factory: pytest.TempPathFactory) -> S
     return _synthesized[stage]
 
 
+@pytest.fixture
+def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Credentials that only moto accepts; no profile or endpoint can send a call to AWS."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
     return synthesized_stage("sandbox", tmp_path_factory)
