@@ -1,0 +1,1 @@
+"""The sandbox loop: preflight, deploy, verify, destroy, leftovers (see README "Sandbox loop")."""
