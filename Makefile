@@ -79,7 +79,7 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	mypy
 
-unit: $(DEV_STAMP) $(CLI_STAMP)
+unit: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 	pytest
 
 test: lint typecheck unit
