@@ -34,9 +34,12 @@ _startup_report: list[str] = []
 def mariadb() -> Iterator[mariadb_server.MariaDB]:
     """A private MariaDB server with the guide's database and an application user; stopped at the end."""
     try:
-        server = mariadb_server.start()
+        server: mariadb_server.MariaDB | None = mariadb_server.start()
+        reason = ""
     except mariadb_server.MariaDBUnavailableError as error:
-        pytest.fail(str(error), pytrace=False)
+        server, reason = None, str(error)
+    if server is None:  # failed outside the except block, so pytest prints the one line only
+        pytest.fail(reason, pytrace=False)
     timings = server.timings
     _startup_report.append(
         f"db_lambda: private MariaDB {server.version} ready in {timings.total_s:.1f} s "
