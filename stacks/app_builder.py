@@ -31,8 +31,10 @@ def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
             protect_data=config.protect_data,
             **stack_kwargs,
         )
+        # Every taggable resource says whose it is: `make leftovers` finds what a destroy left by these.
         cdk.Tags.of(stack).add("Project", PROJECT_TAG)
         cdk.Tags.of(stack).add("Stage", config.stage)
+        cdk.Tags.of(stack).add("Lab", lab.name)
         stacks.append(stack)
     return {stack.node.id: stack for stack in stacks}
 
