@@ -21,8 +21,9 @@ def tags_of(resource: dict[str, Any]) -> dict[str, Any] | None:
 def test_every_taggable_resource_carries_project_stage_and_lab(each_stage: SynthesizedStage) -> None:
     for lab in LABS:
         resources = each_stage.template_json(lab.stack_id)["Resources"]
-        tagged = {logical_id: tags_of(resource) for logical_id, resource in resources.items()}
-        tagged = {logical_id: tags for logical_id, tags in tagged.items() if tags is not None}
+        tagged = {
+            logical_id: tags for logical_id, resource in resources.items() if (tags := tags_of(resource)) is not None
+        }
         assert tagged, f"{lab.stack_id}: no tagged resource at all"
         expected = {"Project": PROJECT_TAG, "Stage": each_stage.name, "Lab": lab.name}
         wrong = {
