@@ -85,11 +85,11 @@ unit: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 test: lint typecheck unit
 
 snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
-	pytest tests/stacks --snapshot-update
+	pytest tests/test_snapshots.py --snapshot-update
 
 bench: $(DEV_STAMP) $(CLI_STAMP)
 	$(VENV)/bin/python -m scripts.bench
-	$(VENV)/bin/python -m scripts.bench_queue_worker
+	$(VENV)/bin/python -m scripts.queue_worker.bench
 
 # The db-lambda tests run their SQL against a real server: tests/db_lambda/conftest.py starts a
 # private mariadbd (own data dir, socket and port) and fails, saying to run this, when it is missing.
