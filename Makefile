@@ -64,11 +64,11 @@ pymysql-layer: $(PYMYSQL_STAMP)
 
 setup: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 
-synth: $(RUNTIME_STAMP) $(CLI_STAMP)
+synth: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 	npx cdk synth --quiet -c stage=$(STAGE)
 	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
 
-synth-all: $(RUNTIME_STAMP) $(CLI_STAMP)
+synth-all: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 	npx cdk synth --quiet -c stage=sandbox
 	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
 
@@ -84,10 +84,10 @@ unit: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 
 test: lint typecheck unit
 
-snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
+snapshot-update: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 	pytest tests/test_snapshots.py --snapshot-update
 
-bench: $(DEV_STAMP) $(CLI_STAMP)
+bench: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 	$(VENV)/bin/python -m scripts.bench
 	$(VENV)/bin/python -m scripts.queue_worker.bench
 

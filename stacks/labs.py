@@ -89,6 +89,16 @@ LABS: tuple[Lab, ...] = (
         description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
         region="us-east-1",
     ),
+    Lab(
+        name="db-lambda",
+        stack_id="DbLambda",
+        package="db_lambda",
+        stack_class="DbLambdaStack",
+        config_class="DbLambdaConfig",
+        title="Lambda -> IAM role -> Secrets Manager -> RDS MySQL, in isolated subnets",
+        guide=("000 v2 'Lambda -> IAM Role -> Secrets Manager -> RDS'", "002 pymysql handler"),
+        description="CloudOps CDK Labs: db-lambda, Lambda -> Secrets Manager -> RDS MySQL with pymysql (guide 000 v2)",
+    ),
 )
 
 

@@ -33,7 +33,7 @@ from pymysql.cursors import Cursor
 
 from db_lambda.logic import User
 
-CONNECT_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
 WRITE_TIMEOUT_S = 10.0
 # MySQL's own --ssl-mode names. VERIFY_IDENTITY checks the server's certificate against the
@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS users (
     id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
     name VARCHAR(100) NOT NULL,
     email VARCHAR(254) NOT NULL,
-    created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at DATETIME(3) NOT NULL,
     UNIQUE KEY users_email (email),
     KEY users_name (name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
@@ -112,8 +112,6 @@ def open_connection(settings: ConnectionSettings, credentials: Credentials) -> C
         read_timeout=settings.read_timeout_s,
         write_timeout=settings.write_timeout_s,
         ssl=tls_context(settings.ssl_mode),
-        # TIMESTAMP columns are stored in UTC and shown in the session's zone: make that UTC.
-        init_command="SET time_zone = '+00:00'",
     )
 
 
@@ -151,7 +149,9 @@ class Database:
     def add_user(self, name: str, email: str) -> User:
         with self._cursor() as cursor:
             try:
-                cursor.execute("INSERT INTO users (name, email) VALUES (%s, %s)", (name, email))
+                cursor.execute(
+                    "INSERT INTO users (name, email, created_at) VALUES (%s, %s, UTC_TIMESTAMP(3))", (name, email)
+                )
             except pymysql.err.IntegrityError as error:
                 if error.args[0] == ER_DUP_ENTRY:
                     raise DuplicateEmailError("a user with this email exists already") from None
@@ -223,7 +223,8 @@ def _user(row: Any) -> User:
 
 
 def _utc(moment: datetime) -> datetime:
-    # pymysql returns TIMESTAMP values naive, in the session's zone, which open_connection sets to UTC.
+    # created_at is written as UTC_TIMESTAMP(3) into a DATETIME, which has no zone: no session
+    # time_zone is involved (a SET on connect would pin the session to one RDS Proxy connection).
     return moment.replace(tzinfo=UTC)
 
 

@@ -23,6 +23,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from db_lambda.db import Credentials
 
+# Inside the function's timeout (stacks/db_lambda/config.py adds these up): a missing endpoint
+# or route fails in seconds, not at Lambda's timeout.
+CONNECT_TIMEOUT_S = 2
+READ_TIMEOUT_S = 3
+MAX_ATTEMPTS = 2
+
 _cache: dict[str, Credentials] = {}
 
 
@@ -35,7 +41,11 @@ def default_client() -> Any:
     """Created on first use, not at import: importing the handler needs no credentials or region."""
     return boto3.client(
         "secretsmanager",
-        config=Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "total_max_attempts": 3}),
+        config=Config(
+            connect_timeout=CONNECT_TIMEOUT_S,
+            read_timeout=READ_TIMEOUT_S,
+            retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        ),
     )
 
 

@@ -105,7 +105,7 @@ def test_rows_written_elsewhere_are_visible_on_the_reused_connection(database: d
     assert len(database.list_users(limit=10)) == 1
     # When another client adds a row
     with mariadb.root(DATABASE) as root, root.cursor() as cursor:
-        cursor.execute("INSERT INTO users (name, email) VALUES ('Asha', 'asha@example.com')")
+        cursor.execute("INSERT INTO users (name, email, created_at) VALUES ('Asha', 'asha@example.com', NOW())")
     # Then the reused connection sees it
     assert [user.name for user in database.list_users(limit=10)] == ["Ravi", "Asha"]
 
