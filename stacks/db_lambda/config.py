@@ -32,6 +32,9 @@ class DbLambdaConfig(LabSection):
     db_multi_az: bool = Field(description="a standby in the second AZ")
     db_allocated_storage_gib: int = Field(ge=20, le=1000, description="gp3 database storage")
     db_backup_retention_days: int = Field(ge=1, le=35, description="days of automated backups")
+    endpoint_azs: int = Field(
+        ge=1, le=AZ_COUNT, description="AZs with a Secrets Manager endpoint interface (each billed per hour)"
+    )
     rds_proxy: bool = Field(description="RDS Proxy in front of the database (the guide's advice; billed per vCPU)")
     function_timeout_seconds: int = Field(
         le=120, description=f"function timeout; at least {FUNCTION_WORST_CASE_SECONDS + 5} (its own timeouts add up)"

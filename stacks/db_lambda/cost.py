@@ -57,7 +57,11 @@ def monthly_lines(config: DbLambdaConfig) -> list[Line]:
             "GB-month",
             RDS_GP3_GB_MONTH[config.db_multi_az],
         ),
-        hourly(f"Secrets Manager interface endpoint ({AZ_COUNT} AZs)", AZ_COUNT, INTERFACE_ENDPOINT_AZ_HOUR),
+        hourly(
+            f"Secrets Manager endpoint ({config.endpoint_azs} of {AZ_COUNT} AZs)",
+            config.endpoint_azs,
+            INTERFACE_ENDPOINT_AZ_HOUR,
+        ),
         monthly("Secrets Manager secret (RDS-managed)", 1, "secret", SECRET_MONTH),
     ]
     if config.rds_proxy:

@@ -70,7 +70,9 @@ class Network:
             "SecretsManagerEndpoint",
             service=ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
             private_dns_enabled=True,
-            subnets=self.subnets,
+            # One interface per AZ in prod. The sandbox's single one serves both AZs: a call from
+            # the other AZ crosses zones (0.01 USD/GB), far less than a second interface's hours.
+            subnets=ec2.SubnetSelection(subnets=self.vpc.isolated_subnets[: config.endpoint_azs]),
             security_groups=[self.endpoint],
             open=False,  # not the whole VPC's CIDR: only the function's group (rule above)
         )

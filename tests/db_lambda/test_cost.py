@@ -30,7 +30,8 @@ def test_total_is_the_sum_of_the_printed_lines(stage: str) -> None:
 
 def test_the_endpoint_is_billed_per_az_and_there_is_no_nat_line() -> None:
     sandbox = lines_of("sandbox")
-    assert sandbox["Secrets Manager interface endpoint (2 AZs)"] == pytest.approx(2 * 0.01 * 730)
+    assert sandbox["Secrets Manager endpoint (1 of 2 AZs)"] == pytest.approx(0.01 * 730)
+    assert lines_of("prod")["Secrets Manager endpoint (2 of 2 AZs)"] == pytest.approx(2 * 0.01 * 730)
     assert not [item for item in sandbox if "NAT" in item]
 
 
