@@ -28,8 +28,9 @@ import boto3
 
 from scripts.sandbox.checks import CheckResult, Waiter, check
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
+from stacks.labs import lab_named
 
-STACK = "DbLambda"
+STACK = lab_named("db-lambda").stack_id
 INSTANCE_TIMEOUT_S = 600  # a stopped or modifying sandbox instance takes minutes to come back
 # A cold start in the VPC, the secret and the first connection take seconds; a database still
 # starting answers 503 meanwhile, so verify asks again for a while.

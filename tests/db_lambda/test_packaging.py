@@ -7,17 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from stacks.config import REPO_ROOT
+from stacks.db_lambda.pymysql_layer import PIN_FILE, pinned_version
 from tests.db_lambda import mariadb
 
-ROOT = Path(__file__).resolve().parents[2]
-PIN_FILE = ROOT / "layers" / "pymysql" / "requirements.txt"
-LAYER = ROOT / "build" / "pymysql-layer"
+LAYER = REPO_ROOT / "build" / "pymysql-layer"
 
 
-def pinned_version() -> str:
-    pins = [line.split("==") for line in PIN_FILE.read_text().splitlines() if line and not line.startswith("#")]
-    assert [name for name, _ in pins] == ["PyMySQL"], "the pin file holds exactly one pin, PyMySQL"
-    return pins[0][1].strip()
+def test_the_pin_file_holds_exactly_one_pin() -> None:
+    pins = [line for line in PIN_FILE.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert pins == [f"PyMySQL=={pinned_version()}"]
 
 
 def test_the_layer_holds_the_pinned_pure_python_pymysql_under_python() -> None:
