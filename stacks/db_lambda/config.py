@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
 from pydantic import Field, model_validator
 
-from stacks.config import FieldError, InstanceTypeName, LabSection, LogRetentionDays, private_cidr
+from stacks.config import FieldError, LabSection
+from stacks.config_types import InstanceTypeName, LogRetentionDays, private_cidr
 
 # The lab's fixed shape, shared by the stack and its cost model: an RDS subnet group and
 # RDS Proxy both need subnets in two Availability Zones, and each AZ gets one endpoint interface.
@@ -41,6 +45,8 @@ class DbLambdaConfig(LabSection):
     )
     function_memory_mb: int = Field(ge=128, le=3008, description="function memory")
     log_retention_days: LogRetentionDays = Field(description="days of function logs and VPC flow logs")
+
+    ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {"db_multi_az": True, "rds_proxy": True}
 
     @model_validator(mode="after")
     def _fits_together(self) -> DbLambdaConfig:

@@ -64,14 +64,21 @@ class DbLambdaStack(cdk.Stack):
         # Read that one secret (GetSecretValue, DescribeSecret), nothing else in Secrets Manager.
         database.secret.grant_read(function)
 
-        cdk.CfnOutput(self, "FunctionName", value=function.function_name, description="aws lambda invoke this")
-        cdk.CfnOutput(self, "FunctionLogGroup", value=function.log_group.log_group_name)
-        cdk.CfnOutput(self, "DbInstanceId", value=database.instance.instance_identifier)
-        cdk.CfnOutput(self, "DbSecretArn", value=database.secret.secret_arn, description="RDS-managed secret")
-        cdk.CfnOutput(self, "DbEndpoint", value=database.endpoint, description="what the function connects to")
-        cdk.CfnOutput(self, "SecretsManagerEndpointId", value=network.secrets_manager_endpoint.vpc_endpoint_id)
+        outputs = {
+            "FunctionName": (function.function_name, "The function: aws lambda invoke it with an action event"),
+            "FunctionLogGroup": (function.log_group.log_group_name, "The function's log group (JSON lines)"),
+            "DbInstanceId": (database.instance.instance_identifier, "The RDS MySQL instance's identifier"),
+            "DbSecretArn": (database.secret.secret_arn, "The secret RDS manages for the master user"),
+            "DbEndpoint": (database.endpoint, "What the function connects to: the proxy, or the instance"),
+            "SecretsManagerEndpointId": (
+                network.secrets_manager_endpoint.vpc_endpoint_id,
+                "The Secrets Manager interface endpoint the function reaches it through (no NAT)",
+            ),
+        }
         if database.proxy is not None:
-            cdk.CfnOutput(self, "DbProxyName", value=database.proxy.db_proxy_name)
+            outputs["DbProxyName"] = (database.proxy.db_proxy_name, "RDS Proxy in front of the database")
+        for name, (value, description) in outputs.items():
+            cdk.CfnOutput(self, name, value=value, description=description)
 
     def _function(self, config: DbLambdaConfig, network: Network, database: Database) -> lambda_.Function:
         # The function's own log group (Lambda's default one outlives the stack, with no retention).
