@@ -2,7 +2,7 @@
 
 Each event is a JSON body (order_id, event_type, amount, ...) plus the message attribute
 `event_type`: SNS filters on attributes without parsing the body, and since 2022 can also
-filter on the body itself (analytics does; see filters.py).
+filter on the body itself (analytics does; see stacks/fanout/filters.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from scripts.fanout.filters import EVENT_TYPE_ATTRIBUTE, EVENT_TYPES, destinations
+from stacks.fanout.filters import EVENT_TYPE_ATTRIBUTE, EVENT_TYPES, destinations
 
 # Amounts around the analytics threshold (100), so a sample exercises both sides of it.
 SAMPLE_AMOUNTS = (12.5, 40.0, 99.99, 100.0, 180.25, 740.0)

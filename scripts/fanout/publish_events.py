@@ -20,8 +20,8 @@ from typing import Any
 import boto3
 
 from scripts.fanout.events import OrderEvent, sample_events
-from scripts.fanout.filters import EVENT_TYPES, TOPIC_OUTPUT
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
+from stacks.fanout.filters import EVENT_TYPES, TOPIC_OUTPUT
 
 MAX_COUNT = 500
 MAX_AMOUNT = 1_000_000

@@ -18,8 +18,8 @@ from typing import Any
 import boto3
 
 from scripts.fanout.events import NotAnOrderEventError, OrderEvent, event_from_message
-from scripts.fanout.filters import ROUTES, Route
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
+from stacks.fanout.filters import ROUTES, Route
 
 # With --keep, a received message stays hidden this long, then other readers see it again.
 KEEP_VISIBILITY_S = 30

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scripts.fanout.events import NotAnOrderEventError, OrderEvent, event_from_message
-from scripts.fanout.filters import ROUTES, TOPIC_OUTPUT, Route
 from scripts.fanout.publish_events import publish
 from scripts.sandbox.checks import CheckResult, Waiter, WaitTimeout, check
+from stacks.fanout.filters import ROUTES, TOPIC_OUTPUT, Route
 
 # (event_type, amount): paid large, paid small, placed large, cancelled small (billing only).
 PROBES = (("order_paid", 250.0), ("order_paid", 20.0), ("order_placed", 150.0), ("order_cancelled", 5.0))

@@ -1,5 +1,5 @@
 """A moto 'deployment' of the fanout lab: the topic, three queues with their dead-letter
-queues, the subscriptions built from scripts/fanout/filters.py, and a CloudFormation stack
+queues, the subscriptions built from stacks/fanout/filters.py, and a CloudFormation stack
 named Fanout whose outputs point at them (moto's CloudFormation cannot create filtered
 subscriptions, so the resources are made through the APIs and the outputs are literals).
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from scripts.fanout.filters import ROUTES, TOPIC_OUTPUT, Route
+from stacks.fanout.filters import ROUTES, TOPIC_OUTPUT, Route
 
 REGION = "us-east-1"
 

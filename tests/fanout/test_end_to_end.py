@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scripts.fanout.events import OrderEvent, event_from_message, sample_events
-from scripts.fanout.filters import ROUTES, TOPIC_OUTPUT
 from scripts.fanout.publish_events import publish
+from stacks.fanout.filters import ROUTES, TOPIC_OUTPUT
 from tests.fanout.moto_deployment import Deployment, drain
 
 STAMP = "2024-05-01T12:00:00+00:00"

@@ -1,4 +1,4 @@
-"""The routing data (scripts/fanout/filters.py) says what LABS.md §6 asks, and `admits`
+"""The routing data (stacks/fanout/filters.py) says what LABS.md §6 asks, and `admits`
 evaluates it as SNS does for the cases this lab relies on."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from scripts.fanout.filters import ROUTES, UnsupportedFilterError, admits, destinations, route_named
+from stacks.fanout.filters import ROUTES, UnsupportedFilterError, admits, destinations, route_named
 
 PAID = {"event_type": ("String", "order_paid")}
 PLACED = {"event_type": ("String", "order_placed")}

@@ -10,9 +10,9 @@ import pytest
 
 from scripts.fanout import publish_events, read_queues
 from scripts.fanout.events import OrderEvent
-from scripts.fanout.filters import TOPIC_OUTPUT
 from scripts.fanout.publish_events import publish
 from scripts.stack_outputs import run
+from stacks.fanout.filters import TOPIC_OUTPUT
 from tests.fanout.moto_deployment import Deployment, create_stack, deploy, drain
 
 STAMP = "2024-05-01T12:00:00+00:00"
@@ -135,7 +135,7 @@ def test_the_reader_flags_an_event_in_a_queue_its_filter_does_not_admit(
     # Given a miswired deployment: shipping subscribed without its filter
     from dataclasses import replace
 
-    from scripts.fanout.filters import ROUTES
+    from stacks.fanout.filters import ROUTES
 
     routes = tuple(replace(r, filter_policy=None) if r.queue == "shipping" else r for r in ROUTES)
     deployment = deploy(session, routes)

@@ -9,9 +9,9 @@ from typing import Any
 
 from scripts.fanout import verify
 from scripts.fanout.events import OrderEvent
-from scripts.fanout.filters import ROUTES, TOPIC_OUTPUT
 from scripts.fanout.publish_events import publish
 from scripts.sandbox.checks import CheckResult, Waiter
+from stacks.fanout.filters import ROUTES, TOPIC_OUTPUT
 from tests.fanout.moto_deployment import Deployment, deploy, drain
 
 

@@ -5,8 +5,9 @@ reads. The stack builds its subscriptions from them (a test checks that the temp
 holds exactly these policies), the moto tests subscribe with them, and the learner
 scripts and `verify` use `admits` to say where an event should go.
 
-This module imports nothing from the CDK or boto3, so a stack, a script and a test
-can all import it cheaply.
+It lives in the lab's stack package because the stack is what deploys these policies;
+it imports nothing from the CDK or boto3 (like stacks/config.py), so the learner scripts
+and the tests import it without starting jsii.
 """
 
 from __future__ import annotations
