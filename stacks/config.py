@@ -23,7 +23,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError
 from pydantic.fields import FieldInfo
@@ -152,6 +152,13 @@ class LabSection(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, strict=True, extra="forbid", validate_default=False)
+
+    # Valid values for every optional key and flag of the section, valid in every stage: the
+    # tests synthesize each stage once more with these set ("<stage>-all-options"), so that a
+    # configuration the README invites (an alarm e-mail, a certificate) is gated like the defaults.
+    ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {}
+    # Optional keys or flags the all-options variant leaves as each stage has them, with why.
+    ALL_OPTIONS_EXEMPT: ClassVar[Mapping[str, str]] = {}
 
 
 S = TypeVar("S", bound=LabSection)
