@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
 from pydantic import Field
 
 from stacks.config import EmailAddress, LabSection
@@ -24,3 +27,5 @@ class FanoutConfig(LabSection):
     alarm_email: EmailAddress | None = Field(
         default=None, description="e-mail for the dead-letter alarms; null: no subscriber (synth warns)"
     )
+
+    ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {"alarm_email": "orders-ops@example.com"}

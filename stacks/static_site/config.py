@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -43,6 +44,11 @@ class StaticSiteConfig(LabSection):
     )
     access_log_days: int = Field(ge=1, le=3650, description="days CloudFront and S3 access logs are kept")
     log_retention_days: LogRetentionDays = Field(description="days of the deployment function's logs")
+
+    ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {
+        "domain_name": "www.example.com",
+        "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+    }
 
     @model_validator(mode="after")
     def _fits_together(self) -> StaticSiteConfig:

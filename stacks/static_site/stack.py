@@ -13,7 +13,6 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
-from stacks.components.auto_delete_logs import own_auto_delete_logs
 from stacks.components.log_retention import log_retention
 from stacks.config import REPO_ROOT
 from stacks.static_site.acknowledgments import acknowledge_deployment, acknowledge_distribution
@@ -55,7 +54,7 @@ class StaticSiteStack(cdk.Stack):
         keep = cdk.RemovalPolicy.RETAIN if protect_data else cdk.RemovalPolicy.DESTROY
 
         retention = log_retention(config.log_retention_days)
-        access_logs = self._access_log_bucket(config.access_log_days, keep, retention)
+        access_logs = self._access_log_bucket(config.access_log_days, keep)
         bucket = s3.Bucket(
             self,
             "SiteBucket",
@@ -80,10 +79,20 @@ class StaticSiteStack(cdk.Stack):
             value=bucket.bucket_regional_domain_name,
             description="The bucket's own address: a direct request answers 403",
         )
-        cdk.CfnOutput(self, "DistributionDomainName", value=site.distribution.distribution_domain_name)
-        cdk.CfnOutput(self, "DistributionId", value=site.distribution.distribution_id)
+        cdk.CfnOutput(
+            self,
+            "DistributionDomainName",
+            value=site.distribution.distribution_domain_name,
+            description="CloudFront's name for the site (point a custom domain's CNAME or alias here)",
+        )
+        cdk.CfnOutput(
+            self,
+            "DistributionId",
+            value=site.distribution.distribution_id,
+            description="For aws cloudfront create-invalidation and the CloudFront console",
+        )
 
-    def _access_log_bucket(self, days: int, keep: cdk.RemovalPolicy, retention: logs.RetentionDays) -> s3.Bucket:
+    def _access_log_bucket(self, days: int, keep: cdk.RemovalPolicy) -> s3.Bucket:
         bucket = s3.Bucket(
             self,
             "AccessLogBucket",
@@ -97,8 +106,6 @@ class StaticSiteStack(cdk.Stack):
             removal_policy=keep,
             auto_delete_objects=keep == cdk.RemovalPolicy.DESTROY,
         )
-        if keep == cdk.RemovalPolicy.DESTROY:
-            own_auto_delete_logs(bucket, retention)
         acknowledge(
             bucket,
             "AwsSolutions-S1",
