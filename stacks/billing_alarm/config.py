@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from stacks.config import EmailAddress, FieldError, LabSection, RegionName, amounts
+from stacks.config import FieldError, LabSection
+from stacks.config_types import EmailAddress, RegionName, amounts
 
 # AWS publishes billing metrics (AWS/Billing EstimatedCharges) only in this region.
 BILLING_REGION = "us-east-1"

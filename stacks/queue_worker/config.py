@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from stacks.config import EmailAddress, FieldError, LabSection, LogRetentionDays
+from stacks.config import FieldError, LabSection
+from stacks.config_types import EmailAddress, LogRetentionDays
 
 # AWS: set an SQS event source's visibility timeout to at least 6x the function timeout.
 VISIBILITY_TIMEOUT_FACTOR = 6

@@ -7,7 +7,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from stacks.config import AcmCertificateArn, FieldError, InstanceTypeName, LabSection, LogRetentionDays, private_cidr
+from stacks.config import FieldError, LabSection
+from stacks.config_types import AcmCertificateArn, InstanceTypeName, LogRetentionDays, private_cidr
 
 # The lab's fixed shape, shared by the stack and its cost model: 2 Availability Zones
 # (the guide's diagram: AZ a and AZ b) and the AL2023 AMI's own 8 GiB root volumes.
