@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from stacks.config import EmailAddress, LabSection
+from stacks.config import LabSection
+from stacks.config_types import EmailAddress
 
 
 class FanoutConfig(LabSection):

@@ -8,7 +8,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from stacks.config import AcmCertificateArn, FieldError, LabSection, LogRetentionDays
+from stacks.config import FieldError, LabSection
+from stacks.config_types import AcmCertificateArn, LogRetentionDays
 
 _HOST_NAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
