@@ -89,6 +89,26 @@ LABS: tuple[Lab, ...] = (
         description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
         region="us-east-1",
     ),
+    Lab(
+        name="static-site",
+        stack_id="StaticSite",
+        package="static_site",
+        stack_class="StaticSiteStack",
+        config_class="StaticSiteConfig",
+        title="S3 + CloudFront with Origin Access Control",
+        guide=("001 'Easy: host a static website on S3 + CloudFront'", "002 'CloudFront'"),
+        description="CloudOps CDK Labs: static site, private S3 bucket behind CloudFront with OAC (guide 001 'Easy')",
+    ),
+    Lab(
+        name="fanout",
+        stack_id="Fanout",
+        package="fanout",
+        stack_class="FanoutStack",
+        config_class="FanoutConfig",
+        title="SNS topic -> SQS queues with filter policies",
+        guide=("000 'SNS decouples microservices and enables fan-out'", "002 'SQS: fan-out'"),
+        description="CloudOps CDK Labs: fan-out, SNS topic -> three SQS queues with filter policies (guide 002 'SQS')",
+    ),
 )
 
 
