@@ -109,6 +109,16 @@ LABS: tuple[Lab, ...] = (
         guide=("000 'SNS decouples microservices and enables fan-out'", "002 'SQS: fan-out'"),
         description="CloudOps CDK Labs: fan-out, SNS topic -> three SQS queues with filter policies (guide 002 'SQS')",
     ),
+    Lab(
+        name="db-lambda",
+        stack_id="DbLambda",
+        package="db_lambda",
+        stack_class="DbLambdaStack",
+        config_class="DbLambdaConfig",
+        title="Lambda -> IAM role -> Secrets Manager -> RDS MySQL, in isolated subnets",
+        guide=("000 v2 'Lambda -> IAM Role -> Secrets Manager -> RDS'", "002 pymysql handler"),
+        description="CloudOps CDK Labs: db-lambda, Lambda -> Secrets Manager -> RDS MySQL with pymysql (guide 000 v2)",
+    ),
 )
 
 
