@@ -11,10 +11,10 @@ works in this account without changing anything.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+from scripts.ops_automation.run_chore import invoke_chore
 from scripts.sandbox.checks import CheckResult, Waiter, check
 
 SNAPSHOT_FUNCTION_OUTPUT = "SnapshotFunctionName"
@@ -41,15 +41,9 @@ def _schedule_check(session: Any, name: str, group: str) -> Callable[[], str]:
 def snapshot_dry_run(session: Any, outputs: dict[str, str]) -> str:
     if SNAPSHOT_FUNCTION_OUTPUT not in outputs:
         raise AssertionError(f"the stack has no output {SNAPSHOT_FUNCTION_OUTPUT}")
-    response = session.client("lambda").invoke(
-        FunctionName=outputs[SNAPSHOT_FUNCTION_OUTPUT],
-        InvocationType="RequestResponse",
-        Payload=json.dumps({"dry_run": True}).encode(),
-    )
-    payload = response["Payload"].read().decode("utf-8", errors="replace")
-    if response.get("FunctionError"):
-        raise AssertionError(f"the function failed: {_error_message(payload)}")
-    summary = _summary(payload)
+    summary = invoke_chore(session, outputs[SNAPSHOT_FUNCTION_OUTPUT], dry_run=True)
+    if summary["chore"] != "snapshot":
+        raise AssertionError(f"the function ran the {summary['chore']} chore, not snapshot")
     if summary.get("dry_run") is not True:
         raise AssertionError("the function did not run as a dry run")
     failures = summary.get("failures") or []
@@ -72,23 +66,3 @@ def schedule_enabled(session: Any, name: str, group: str) -> str:
         raise AssertionError(f"schedule {name} has no time zone (it would run in UTC)")
     target = schedule.get("Target", {}).get("Arn", "")
     return f"{schedule.get('ScheduleExpression')} ({zone}) -> {target.rsplit(':', 1)[-1]}"
-
-
-def _summary(payload: str) -> dict[str, Any]:
-    try:
-        summary = json.loads(payload)
-    except ValueError:
-        summary = None
-    if not isinstance(summary, dict) or summary.get("chore") != "snapshot" or "counts" not in summary:
-        raise AssertionError(f"the function returned no snapshot summary: {payload[:120]}")
-    return summary
-
-
-def _error_message(payload: str) -> str:
-    try:
-        error = json.loads(payload)
-    except ValueError:
-        return payload[:200]
-    if isinstance(error, dict):
-        return f"{error.get('errorType', 'Error')}: {error.get('errorMessage', '')}"[:200]
-    return payload[:200]

@@ -126,7 +126,7 @@ def test_a_function_that_is_not_the_snapshot_chore_fails_the_check(session: Any,
     # Given nothing queued: moto's function echoes its input, as a wrong function would answer
     result = verify(session, deployed)["snapshot function: dry run is clean"]
     assert not result.passed
-    assert result.detail.startswith('AssertionError: the function returned no snapshot summary: {"dry_run": true}')
+    assert result.detail.startswith('ScriptError: the function returned no chore summary: {"dry_run": true}')
 
 
 def test_a_live_run_is_not_accepted_as_a_dry_run(session: Any, deployed: dict[str, str]) -> None:
