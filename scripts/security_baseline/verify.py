@@ -18,8 +18,8 @@ import json
 from typing import Any
 
 from scripts.sandbox.checks import CheckResult, Waiter, check
-from scripts.security_baseline.filters import FILTERS, METRIC_NAMESPACE
 from scripts.security_baseline.samples import samples_for
+from stacks.security_baseline.filters import FILTERS, METRIC_NAMESPACE
 
 TRAIL_OUTPUT = "TrailArn"
 LOG_GROUP_OUTPUT = "TrailLogGroupName"

@@ -4,9 +4,9 @@ The patterns are the CIS AWS Foundations Benchmark's (v1.4.0 section 4, the same
 as Security Hub's controls CloudWatch.1-4), unchanged, so that a Security Hub check, an
 auditor and this lab all read the same filter. The stack creates one metric filter and
 one alarm (>= 1 in 5 minutes) per entry; tests evaluate each pattern against sample
-CloudTrail records (samples.py).
+CloudTrail records (scripts/security_baseline/samples.py).
 
-No CDK import: the stack, the tests and the verify step all read this module.
+No CDK import: the stack, the tests and the verify step (scripts/security_baseline/verify.py) all read it.
 """
 
 from __future__ import annotations

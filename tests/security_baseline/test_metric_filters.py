@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scripts.security_baseline.filter_pattern import compile_pattern
-from scripts.security_baseline.filters import FILTERS, MetricFilter, filter_named
 from scripts.security_baseline.samples import samples_for
+from stacks.security_baseline.filters import FILTERS, MetricFilter, filter_named
 
 
 def test_there_are_the_four_filters_the_lab_promises() -> None:

@@ -21,8 +21,8 @@ import pytest
 
 from scripts.sandbox.checks import CheckResult, Waiter
 from scripts.security_baseline.filter_pattern import compile_pattern
-from scripts.security_baseline.filters import FILTERS, METRIC_NAMESPACE
 from scripts.security_baseline.verify import run_checks
+from stacks.security_baseline.filters import FILTERS, METRIC_NAMESPACE
 from tests.security_baseline.conftest import REGION
 
 ACCOUNT = "123456789012"
