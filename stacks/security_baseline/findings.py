@@ -86,9 +86,20 @@ class Findings(Construct):
                 **FINDING, detail={"severity": events.Match.greater_than_or_equal(MIN_SEVERITY)}
             ),
         )
+        # Through a role: the target's topic-policy grant to events.amazonaws.com would carry no
+        # condition at all. This role only EventBridge of this account may assume.
+        publisher = iam.Role(
+            self,
+            "PublisherRole",
+            assumed_by=iam.ServicePrincipal(
+                "events.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}}
+            ),
+            description="EventBridge publishes high-severity GuardDuty findings to the alert topic",
+        )
         self.high_severity_rule.add_target(
             targets.SnsTopic(
                 alerts.topic,
+                role=publisher,
                 dead_letter_queue=self.undelivered,
                 message=events.RuleTargetInput.from_text(
                     f"GuardDuty finding {events.EventField.from_path('$.detail.type')}, severity "
@@ -99,6 +110,12 @@ class Findings(Construct):
             )
         )
 
+        acknowledge(
+            publisher.node.find_child("DefaultPolicy"),
+            "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+            "Publishing to the KMS-encrypted alert topic needs GenerateDataKey on the topic's key; CDK's "
+            "grant_publish writes the action family with a wildcard, on that one key only.",
+        )
         self.function = self._remediation_function(enforce, alerts, log_retention)
         rule = events.Rule(
             self,

@@ -33,7 +33,8 @@ class SecurityBaselineStack(cdk.Stack):
       severity >= 7 to the alert topic, and the remediation function for the guide's
       InstanceCredentialExfiltration finding (dry-run unless `remediation` is "enforce").
     - IAM Access Analyzer (flag), and opt-in Security Hub and AWS Config.
-    - One encrypted, TLS-only alert topic that CloudWatch and EventBridge may publish to.
+    - One encrypted, TLS-only alert topic: CloudWatch publishes as a service (for this account
+      only), EventBridge through a role that may publish only there.
     """
 
     def __init__(
@@ -46,7 +47,6 @@ class SecurityBaselineStack(cdk.Stack):
             "Alerts",
             display_name="Security alerts",
             email=config.alarm_email,
-            publishing_services=("cloudwatch.amazonaws.com", "events.amazonaws.com"),
         )
         if config.alarm_email is None:
             cdk.Annotations.of(self).add_warning_v2("cloudops:security-baseline:no-email", NO_EMAIL_WARNING)

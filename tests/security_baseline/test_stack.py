@@ -222,14 +222,23 @@ def test_findings_of_severity_7_and_above_reach_the_topic(each_variant: Synthesi
     assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue_id, "Arn"]}}
 
 
-def test_the_topic_key_lets_eventbridge_and_cloudwatch_publish(each_stage: SynthesizedStage) -> None:
-    _, key = resource(each_stage.template_json(STACK), "AWS::KMS::Key", "AlertsKey")
-    services = {
-        s["Principal"].get("Service")
-        for s in key["Properties"]["KeyPolicy"]["Statement"]
-        if "kms:GenerateDataKey*" in s["Action"]
-    }
-    assert {"events.amazonaws.com", "cloudwatch.amazonaws.com"} <= services
+def test_eventbridge_publishes_through_a_role_of_this_account_only(each_stage: SynthesizedStage) -> None:
+    template = each_stage.template_json(STACK)
+    topic_id, _ = resource(template, "AWS::SNS::Topic", "AlertsTopic")
+    role_id, role = resource(template, "AWS::IAM::Role", "FindingsPublisherRole")
+    _, rule = resource(template, "AWS::Events::Rule", "FindingsHighSeverityRule")
+    assert rule["Properties"]["Targets"][0]["RoleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
+    [trust] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    publish = [
+        s for s in role_statements(template, "FindingsPublisherRoleDefaultPolicy") if s["Action"] == "sns:Publish"
+    ]
+    assert publish == [{"Action": "sns:Publish", "Effect": "Allow", "Resource": {"Ref": topic_id}}]
+    # No service may publish to the topic without a condition naming this account.
+    [policy] = resources_of_type(template, "AWS::SNS::TopicPolicy").values()
+    allows = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert allows
+    assert all(s["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"} for s in allows)
 
 
 def test_the_guides_finding_type_triggers_the_remediation(each_variant: SynthesizedStage) -> None:
