@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from scripts import config_reference, cost, labs_table
+from scripts import config_reference, cost, labs_table, readme_tables
 from stacks.config import REPO_ROOT, stage_names
 from stacks.labs import LABS, Lab
 from stacks.queue_worker import cost as queue_worker_cost
@@ -52,3 +52,7 @@ def test_queue_worker_costs_quoted_in_the_readme_are_the_scripts_totals() -> Non
 
 def test_configuration_tables_are_the_generated_ones() -> None:
     assert config_reference.reference() in README, "run python -m scripts.config_reference and paste its output"
+
+
+def test_readme_tables_rewrites_nothing_when_the_readme_is_current() -> None:
+    assert readme_tables.current(README) == README, "run python -m scripts.readme_tables"
