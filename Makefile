@@ -18,15 +18,17 @@ export JSII_DEPRECATED := fail
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CLI_STAMP := node_modules/.cli-installed
+PILLOW_LAYER_STAMP := build/pillow-layer.stamp
 
-.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean
+.PHONY: help setup pillow-layer synth synth-all test lint typecheck unit snapshot-update bench clean
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
-	@echo "make bench               medians: test suite, make synth, queue-worker handler throughput"
-	@echo "make clean               remove .venv, node_modules and cdk.out"
+	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput"
+	@echo "make pillow-layer        (re)build the thumbnailer's Pillow layer for arm64 + Python 3.14"
+	@echo "make clean               remove .venv, node_modules, build and cdk.out"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +37,7 @@ $(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(DEV_STAMP): requirements-dev.txt requirements.txt $(RUNTIME_STAMP)
+$(DEV_STAMP): requirements-dev.txt requirements.txt requirements-lambda-s3-events.txt $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -44,13 +46,22 @@ $(CLI_STAMP): package.json package-lock.json $(RUNTIME_STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(DEV_STAMP) $(CLI_STAMP)
+# The s3-events thumbnailer's Pillow layer: the pinned wheel for arm64 + Python 3.14,
+# downloaded and unpacked into build/pillow-layer/python/ (no Docker). Rebuilt only when
+# the pin or the build script changes, so synth and tests stay offline.
+$(PILLOW_LAYER_STAMP): requirements-lambda-s3-events.txt scripts/s3_events/build_layer.py | $(RUNTIME_STAMP)
+	$(VENV)/bin/python -m scripts.s3_events.build_layer
+	touch $@
 
-synth: $(RUNTIME_STAMP) $(CLI_STAMP)
+pillow-layer: $(PILLOW_LAYER_STAMP)
+
+setup: $(DEV_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
+
+synth: $(RUNTIME_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
 	npx cdk synth --quiet -c stage=$(STAGE)
 	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
 
-synth-all: $(RUNTIME_STAMP) $(CLI_STAMP)
+synth-all: $(RUNTIME_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
 	npx cdk synth --quiet -c stage=sandbox
 	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
 
@@ -61,17 +72,18 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	mypy
 
-unit: $(DEV_STAMP) $(CLI_STAMP)
+unit: $(DEV_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
 	pytest
 
 test: lint typecheck unit
 
-snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
+snapshot-update: $(DEV_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
 	pytest tests/stacks --snapshot-update
 
 bench: $(DEV_STAMP) $(CLI_STAMP)
 	$(VENV)/bin/python -m scripts.bench
 	$(VENV)/bin/python -m scripts.bench_queue_worker
+	$(VENV)/bin/python -m scripts.s3_events.bench
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
