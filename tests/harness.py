@@ -20,7 +20,7 @@ from stacks.app_builder import build_app
 from stacks.config import StageConfig, cdk_json_context, load_stage_config
 
 STAGES = ("sandbox", "prod")
-EVENTS_DIR = Path(__file__).parent / "events"
+TESTS_DIR = Path(__file__).parent
 
 
 @dataclass
@@ -72,7 +72,7 @@ def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str,
     }
 
 
-def load_event(name: str) -> dict[str, Any]:
-    """A JSON test event from tests/events/."""
-    event: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text())
+def load_event(lab_package: str, name: str) -> dict[str, Any]:
+    """A JSON test event from tests/<lab_package>/events/."""
+    event: dict[str, Any] = json.loads((TESTS_DIR / lab_package / "events" / name).read_text())
     return event
