@@ -89,6 +89,16 @@ LABS: tuple[Lab, ...] = (
         description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
         region="us-east-1",
     ),
+    Lab(
+        name="s3-events",
+        stack_id="S3Events",
+        package="s3_events",
+        stack_class="S3EventsStack",
+        config_class="S3EventsConfig",
+        title="S3 upload under images/ -> Lambda (Pillow) -> thumbnails/",
+        guide=("002 'S3 Event Notifications'", "002 'Lifecycle policies'"),
+        description="CloudOps CDK Labs: S3 event notifications, images/ -> Lambda -> thumbnails/ (guide 002)",
+    ),
 )
 
 

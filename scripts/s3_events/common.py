@@ -11,8 +11,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from scripts.stack_outputs import ScriptError
+from stacks.labs import lab_named
 
-STACK_NAME = "S3Events"
+STACK_NAME = lab_named("s3-events").stack_id
+# The guide's figures, as in stacks/s3_events/stack.py (a test keeps them in step).
 SOURCE_PREFIX = "images/"
 THUMBNAIL_PREFIX = "thumbnails/"
 SUFFIX = ".jpg"

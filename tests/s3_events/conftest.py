@@ -7,7 +7,6 @@ import copy
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote_plus
 
@@ -16,12 +15,13 @@ import pytest
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
+from tests.harness import load_event
 from thumbnailer import handler, store
 
 REGION = "us-east-1"
 BUCKET = "lab-uploads"
 SIZES = "128,256,512"
-EVENT_TEMPLATE = json.loads((Path(__file__).parent / "events" / "object_created.json").read_text())
+EVENT_TEMPLATE = load_event("s3_events", "object_created.json")
 
 
 @dataclass
@@ -45,7 +45,7 @@ def object_created(bucket: str, key: str, size: int) -> dict[str, Any]:
     s3["bucket"]["arn"] = f"arn:aws:s3:::{bucket}"
     s3["object"]["key"] = quote_plus(key, safe="/")
     s3["object"]["size"] = size
-    return cast(dict[str, Any], event)
+    return event
 
 
 @pytest.fixture
