@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         labs = [lab_named(name) for name in args.lab] if args.lab else list(LABS)
     except LookupError as error:
-        parser.error(str(error).strip("'\""))
+        parser.error(str(error))
     stages = stage_names()
     for stage in args.stage or []:
         if stage not in stages:

@@ -7,6 +7,7 @@ from typing import Any
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
+from stacks.components.provider_logs import own_provider_log_groups
 from stacks.config import StageConfig
 from stacks.labs import LABS, PROJECT_TAG
 
@@ -35,6 +36,7 @@ def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
         cdk.Tags.of(stack).add("Project", PROJECT_TAG)
         cdk.Tags.of(stack).add("Stage", config.stage)
         cdk.Tags.of(stack).add("Lab", lab.name)
+        own_provider_log_groups(stack)
         stacks.append(stack)
     return {stack.node.id: stack for stack in stacks}
 

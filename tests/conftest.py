@@ -18,15 +18,15 @@ if (_VENV_BIN / "node").exists():
 
 import pytest  # noqa: E402 - after the environment above, which jsii reads at start
 
-from tests.harness import STAGES, SynthesizedStage, synthesize  # noqa: E402
+from tests.harness import STAGES, VARIANTS, SynthesizedStage, synthesize  # noqa: E402
 
 _synthesized: dict[str, SynthesizedStage] = {}
 
 
-def synthesized_stage(stage: str, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
-    if stage not in _synthesized:
-        _synthesized[stage] = synthesize(stage, tmp_path_factory.mktemp(f"cdk.out.{stage}"))
-    return _synthesized[stage]
+def synthesized_stage(variant: str, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    if variant not in _synthesized:
+        _synthesized[variant] = synthesize(variant, tmp_path_factory.mktemp(f"cdk.out.{variant}"))
+    return _synthesized[variant]
 
 
 @pytest.fixture
@@ -56,5 +56,23 @@ def each_stage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 @pytest.fixture(scope="session")
 def every_stage(tmp_path_factory: pytest.TempPathFactory) -> list[SynthesizedStage]:
-    """Both stages at once, for checks over the whole tree (cfn-lint, acknowledgments)."""
+    """Both stages as shipped, at once (snapshots)."""
     return [synthesized_stage(stage, tmp_path_factory) for stage in STAGES]
+
+
+@pytest.fixture(scope="session", params=VARIANTS)
+def each_variant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    """Runs the test once per stage and once per stage with every option set (the gates)."""
+    return synthesized_stage(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def every_variant(tmp_path_factory: pytest.TempPathFactory) -> list[SynthesizedStage]:
+    """Every stage and all-options variant at once, for gates over the whole tree (cfn-lint, acknowledgments)."""
+    return [synthesized_stage(variant, tmp_path_factory) for variant in VARIANTS]
+
+
+@pytest.fixture(scope="session", params=STAGES)
+def all_options(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    """Each stage with every optional key and flag set: for the labs' assertions on optional features."""
+    return synthesized_stage(f"{request.param}-all-options", tmp_path_factory)

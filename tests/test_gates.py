@@ -18,21 +18,21 @@ CFN_LINT_IGNORED = ["W3005"]
 MIN_REASON_WORDS = 8
 
 
-def test_no_unacknowledged_nag_findings(each_stage: SynthesizedStage) -> None:
+def test_no_unacknowledged_nag_findings(each_variant: SynthesizedStage) -> None:
     findings = [
         f"{violation.rule_name} ({violation.severity}) at {resource.construct_path}"
         for pack in nag_packs()
-        for violation in pack.validate_scope(each_stage.app).violations
+        for violation in pack.validate_scope(each_variant.app).violations
         for resource in violation.violating_resources
     ]
     assert findings == [], "fix these or acknowledge them with a reason:\n" + "\n".join(findings)
 
 
-def test_every_acknowledgment_gives_a_checkable_reason(every_stage: list[SynthesizedStage]) -> None:
+def test_every_acknowledgment_gives_a_checkable_reason(every_variant: list[SynthesizedStage]) -> None:
     key = cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
     acknowledgments = [
         (construct.node.path, rule_id, reason)
-        for stage in every_stage
+        for stage in every_variant
         for construct in stage.app.node.find_all()
         for entry in construct.node.metadata
         if entry.type == key
@@ -49,10 +49,10 @@ def test_every_acknowledgment_gives_a_checkable_reason(every_stage: list[Synthes
 CDK_OWN_STACK_ACKNOWLEDGMENTS = {"CloudFormation-Validate::W3010"}
 
 
-def test_stack_acknowledgments_are_not_blanket(every_stage: list[SynthesizedStage]) -> None:
+def test_stack_acknowledgments_are_not_blanket(every_variant: list[SynthesizedStage]) -> None:
     """Acknowledgments sit on the narrowest construct, never on a whole stack or the app."""
     key = cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
-    for stage in every_stage:
+    for stage in every_variant:
         scopes: list[cdk.App | cdk.Stack] = [stage.app, *stage.stacks.values()]
         for scope in scopes:
             blanket = [
@@ -72,10 +72,10 @@ def test_deprecated_cdk_apis_are_errors() -> None:
         ec2.Vpc(stack, "Vpc", cidr="10.0.0.0/16")
 
 
-def test_templates_pass_cfn_lint(every_stage: list[SynthesizedStage]) -> None:
+def test_templates_pass_cfn_lint(every_variant: list[SynthesizedStage]) -> None:
     """Errors (E) and warnings (W) fail the gate; unchanged clean templates come from the cache."""
-    templates = sorted(path for stage in every_stage for path in Path(stage.outdir).glob("*.template.json"))
-    assert len(templates) == sum(len(stage.stacks) for stage in every_stage)
+    templates = sorted(path for stage in every_variant for path in Path(stage.outdir).glob("*.template.json"))
+    assert len(templates) == sum(len(stage.stacks) for stage in every_variant)
     problems = [problem for template in templates for problem in cfn_lint_cache.problems(template, CFN_LINT_IGNORED)]
     assert problems == []
 

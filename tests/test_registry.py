@@ -56,3 +56,16 @@ def test_no_other_module_lists_the_labs_by_hand() -> None:
         if len(named) > 1:
             offenders.append(f"{path.relative_to(REPO_ROOT)}: {', '.join(named)}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
+def test_the_all_options_variant_covers_every_optional_key_and_flag(lab: Lab) -> None:
+    """A new optional key or flag must be switched on in the gated variant, or say why not."""
+    kind = lab.config_type()
+    optional_or_flag = {
+        name for name, field in kind.model_fields.items() if not field.is_required() or field.annotation is bool
+    }
+    covered = set(kind.ALL_OPTIONS) | set(kind.ALL_OPTIONS_EXEMPT)
+    assert sorted(optional_or_flag - covered) == []
+    assert sorted(covered - set(kind.model_fields)) == []
+    assert all(len(reason.split()) >= 5 for reason in kind.ALL_OPTIONS_EXEMPT.values())

@@ -18,14 +18,14 @@ def tags_of(resource: dict[str, Any]) -> dict[str, Any] | None:
     return dict(tags)
 
 
-def test_every_taggable_resource_carries_project_stage_and_lab(each_stage: SynthesizedStage) -> None:
+def test_every_taggable_resource_carries_project_stage_and_lab(each_variant: SynthesizedStage) -> None:
     for lab in LABS:
-        resources = each_stage.template_json(lab.stack_id)["Resources"]
+        resources = each_variant.template_json(lab.stack_id)["Resources"]
         tagged = {
             logical_id: tags for logical_id, resource in resources.items() if (tags := tags_of(resource)) is not None
         }
         assert tagged, f"{lab.stack_id}: no tagged resource at all"
-        expected = {"Project": PROJECT_TAG, "Stage": each_stage.name, "Lab": lab.name}
+        expected = {"Project": PROJECT_TAG, "Stage": each_variant.name, "Lab": lab.name}
         wrong = {
             logical_id: tags
             for logical_id, tags in tagged.items()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
 from pydantic import Field, model_validator
 
-from stacks.config import EmailAddress, FieldError, LabSection, RegionName, amounts
+from stacks.config import FieldError, LabSection
+from stacks.config_types import EmailAddress, RegionName, amounts
 
 # AWS publishes billing metrics (AWS/Billing EstimatedCharges) only in this region.
 BILLING_REGION = "us-east-1"
@@ -21,6 +25,8 @@ class BillingAlarmConfig(LabSection):
         description="one EstimatedCharges alarm per amount (the guide: 10)"
     )
     monthly_budget_usd: float = Field(ge=1, le=100_000, description="AWS Budgets monthly cost budget")
+
+    ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {"alarm_email": "billing@example.com"}
 
     @model_validator(mode="after")
     def _in_the_billing_region(self) -> BillingAlarmConfig:

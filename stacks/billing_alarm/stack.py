@@ -72,7 +72,7 @@ class BillingAlarmStack(cdk.Stack):
             alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
 
         topic_subscriber = budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=alerts.topic.topic_arn)
-        budgets.CfnBudget(
+        budget = budgets.CfnBudget(
             self,
             "MonthlyCostBudget",
             budget=budgets.CfnBudget.BudgetDataProperty(
@@ -94,7 +94,17 @@ class BillingAlarmStack(cdk.Stack):
             ],
         )
 
-        cdk.CfnOutput(self, "AlertTopicArn", value=alerts.topic.topic_arn)
+        # AWS Budgets checks at creation that it may publish to the topic: the topic policy and
+        # the key policy that admit it must exist first. Only the ARN is referenced, so
+        # CloudFormation would not know to wait for them.
+        budget.node.add_dependency(alerts.topic_policy, alerts.key)
+
+        cdk.CfnOutput(
+            self,
+            "AlertTopicArn",
+            value=alerts.topic.topic_arn,
+            description="SNS topic of the billing alarms and the budget (subscribe more addresses here)",
+        )
 
 
 def _id_part(amount: float) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
 from pydantic import Field, model_validator
 
-from stacks.config import EmailAddress, FieldError, LabSection, LogRetentionDays
+from stacks.config import FieldError, LabSection
+from stacks.config_types import EmailAddress, LogRetentionDays
 
 # AWS: set an SQS event source's visibility timeout to at least 6x the function timeout.
 VISIBILITY_TIMEOUT_FACTOR = 6
@@ -32,6 +36,8 @@ class QueueWorkerConfig(LabSection):
         default=None, description="e-mail for the alarms; null: no subscriber (synth warns)"
     )
     log_retention_days: LogRetentionDays = Field(description="days of function logs")
+
+    ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {"alarm_email": "ops@example.com"}
 
     @property
     def visibility_timeout_seconds(self) -> int:

@@ -109,8 +109,18 @@ class QueueWorkerStack(cdk.Stack):
         self._alarms(config.alarm_email, config.oldest_message_age_alarm_seconds, work, function)
 
         cdk.CfnOutput(self, "QueueUrl", value=work.queue.queue_url, description="Send readings here")
-        cdk.CfnOutput(self, "DeadLetterQueueUrl", value=work.dead_letter_queue.queue_url)
-        cdk.CfnOutput(self, "TableName", value=table.table_name)
+        cdk.CfnOutput(
+            self,
+            "DeadLetterQueueUrl",
+            value=work.dead_letter_queue.queue_url,
+            description="Messages that failed max_receive_count times wait here (14 days)",
+        )
+        cdk.CfnOutput(
+            self,
+            "TableName",
+            value=table.table_name,
+            description="DynamoDB table of the readings (Zipcode + ObservedAt)",
+        )
         cdk.CfnOutput(self, "FunctionLogGroup", value=function.log_group.log_group_name, description="Worker logs")
 
     def _worker_function(

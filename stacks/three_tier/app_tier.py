@@ -9,6 +9,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
+from stacks.three_tier.boot_scripts import WEB_SERVER_COMMANDS
 from stacks.three_tier.config import ROOT_VOLUME_GIB, ThreeTierConfig
 from stacks.three_tier.network import PRIVATE_APP, amazon_linux_2023
 
@@ -16,31 +17,17 @@ from stacks.three_tier.network import PRIVATE_APP, amazon_linux_2023
 # India Standard Time, Monday to Friday. Change the time zone to your own.
 SCHEDULE_TIME_ZONE = "Asia/Kolkata"
 
-# User data: a web server that names the instance, read through IMDSv2 (a session
-# token first), unlike the guide's IMDSv1 `curl http://169.254.169.254/...`.
-WEB_SERVER_COMMANDS = [
-    "set -euo pipefail",
-    "dnf install -y httpd",
-    'TOKEN=$(curl -sS -X PUT "http://169.254.169.254/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
-    'imds() { curl -sS -H "X-aws-ec2-metadata-token: ${TOKEN}" "http://169.254.169.254/latest/meta-data/$1"; }',
-    "INSTANCE_ID=$(imds instance-id)",
-    "AZ=$(imds placement/availability-zone)",
-    "PRIVATE_IP=$(imds local-ipv4)",
-    "cat > /var/www/html/index.html <<EOF",
-    "<!doctype html><title>CloudOps CDK Labs: three-tier</title>",
-    "<h1>Hello from ${INSTANCE_ID}</h1>",
-    "<p>Availability Zone ${AZ}, private address ${PRIVATE_IP}, behind the Application Load Balancer.</p>",
-    "EOF",
-    "systemctl enable --now httpd",
-]
+# How long a new web server may take to install, serve its page and signal (boot_scripts.py).
+SERVER_READY_TIMEOUT = cdk.Duration.minutes(15)
 
 
 class AppTier:
     """Launch template + Auto Scaling group of web servers.
 
     Current AL2023, IMDSv2 only, encrypted gp3 root, a role with Session Manager only,
-    user data serving a page that names the instance; ELB health checks, CPU target
-    tracking (the guide's 50 %) and, when configured, the guide's weekday schedule.
+    user data serving a page that names the instance and signalling CloudFormation when
+    it does; ELB health checks, CPU target tracking (the guide's 50 %), rolling updates
+    that keep the minimum in service and, when configured, the guide's weekday schedule.
     A building block of ThreeTierStack that adds its resources to `scope` itself
     (see network.Network).
     """
@@ -65,7 +52,7 @@ class AppTier:
             "lab's replacement for SSH; a hand-copied policy would drift from the agent's needs.",
         )
         user_data = ec2.UserData.for_linux()
-        user_data.add_commands(*WEB_SERVER_COMMANDS)
+        user_data.add_commands(*WEB_SERVER_COMMANDS)  # retries, serves, then signals (boot_scripts.py)
         launch_template = ec2.LaunchTemplate(
             scope,
             "WebServerTemplate",
@@ -104,9 +91,21 @@ class AppTier:
             ),
             cooldown=cdk.Duration.minutes(5),
             default_instance_warmup=cdk.Duration.minutes(3),
-            # A changed launch template replaces instances a batch at a time.
-            update_policy=autoscaling.UpdatePolicy.rolling_update(),
+            # CloudFormation waits for each new server to signal that it serves its page.
+            signals=autoscaling.Signals.wait_for_min_capacity(timeout=SERVER_READY_TIMEOUT)
+            if config.asg_min_capacity > 0
+            else None,
+            # A new AMI (resolved at each deploy) or template replaces servers one at a time and
+            # keeps at least the minimum in service: with a minimum of 1 (sandbox) CloudFormation
+            # starts the new server, waits for its signal, and only then stops the old one.
+            update_policy=autoscaling.UpdatePolicy.rolling_update(
+                max_batch_size=1,
+                min_instances_in_service=config.asg_min_capacity,
+                wait_on_resource_signals=config.asg_min_capacity > 0,
+                pause_time=SERVER_READY_TIMEOUT,
+            ),
         )
+        user_data.add_signal_on_exit_command(self.group)
         # The guide's "most common" policy: keep average CPU near the target.
         self.group.scale_on_cpu_utilization("CpuTargetTracking", target_utilization_percent=config.target_cpu_percent)
         if config.scheduled_scaling:

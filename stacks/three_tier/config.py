@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from stacks.config import AcmCertificateArn, FieldError, InstanceTypeName, LabSection, LogRetentionDays, private_cidr
+from stacks.config import FieldError, LabSection
+from stacks.config_types import AcmCertificateArn, InstanceTypeName, LogRetentionDays, private_cidr
 
 # The lab's fixed shape, shared by the stack and its cost model: 2 Availability Zones
 # (the guide's diagram: AZ a and AZ b) and the AL2023 AMI's own 8 GiB root volumes.
@@ -45,6 +47,15 @@ class ThreeTierConfig(LabSection):
     db_allocated_storage_gib: int = Field(ge=20, le=1000, description="gp3 database storage")
     db_backup_retention_days: int = Field(ge=1, le=35, description="days of automated backups")
     log_retention_days: LogRetentionDays = Field(description="days of VPC flow logs and ALB access logs")
+
+    ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {
+        "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+        "scheduled_scaling": True,
+        "db_multi_az": True,
+    }
+    ALL_OPTIONS_EXEMPT: ClassVar[Mapping[str, str]] = {
+        "nat_instance_type": "tied to nat_type: set with an instance NAT (sandbox), null with gateways (prod)",
+    }
 
     @property
     def busy_min_capacity(self) -> int:

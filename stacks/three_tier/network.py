@@ -10,6 +10,7 @@ from constructs import Construct
 from stacks.components.acknowledge import acknowledge
 from stacks.components.log_retention import log_retention
 from stacks.three_tier.address_plan import GuideAddressPlan
+from stacks.three_tier.boot_scripts import NAT_COMMANDS
 from stacks.three_tier.config import AZ_COUNT, ROOT_VOLUME_GIB, ThreeTierConfig
 from stacks.three_tier.public_subnet_acl import PublicSubnetAcl
 
@@ -18,6 +19,8 @@ PUBLIC = "Public"
 PRIVATE_APP = "PrivateApp"
 PRIVATE_DB = "PrivateDb"
 GUIDE_GROUP_OCTETS = {PUBLIC: 1, PRIVATE_APP: 11, PRIVATE_DB: 21}
+# How long CloudFormation waits for a NAT instance to report that it forwards (ISO 8601).
+NAT_READY_TIMEOUT = "PT15M"
 
 
 class Network:
@@ -30,6 +33,8 @@ class Network:
     - Flow logs of all traffic to a log group with explicit retention (`keep` decides
       whether it outlives the stack).
     - The guide's NACL table on the public subnets; the default security group emptied.
+    - A NAT instance boots with a retrying, self-checking script and CloudFormation waits
+      for its signal, so a NAT that does not forward fails the deploy (boot_scripts.py).
 
     A building block of ThreeTierStack, not a Construct: it adds its resources to `scope`
     directly, so their construct paths, and so their logical IDs, are those they had
@@ -78,6 +83,7 @@ class Network:
 
         if isinstance(nat_provider, ec2.NatInstanceProviderV2):
             self._harden_nat_instances(nat_provider)
+            self._wait_for_forwarding(nat_provider)
 
     def _harden_nat_instances(self, nat_provider: ec2.NatInstanceProviderV2) -> None:
         """What NatInstanceProviderV2 leaves open: who may use the NAT, IMDSv1, an unencrypted root."""
@@ -112,6 +118,16 @@ class Network:
                 "would block that, and losing it only pauses outbound traffic until redeploy.",
             )
 
+    def _wait_for_forwarding(self, nat_provider: ec2.NatInstanceProviderV2) -> None:
+        """CloudFormation waits until each NAT instance reports that it forwards (boot_scripts.NAT_COMMANDS)."""
+        for instance in nat_provider.gateway_instances:
+            instance.user_data.add_signal_on_exit_command(instance)
+            cfn_instance = instance.node.default_child
+            assert isinstance(cfn_instance, ec2.CfnInstance)
+            cfn_instance.cfn_options.creation_policy = cdk.CfnCreationPolicy(
+                resource_signal=cdk.CfnResourceSignal(count=1, timeout=NAT_READY_TIMEOUT)
+            )
+
 
 def _nat_provider(config: ThreeTierConfig) -> ec2.NatProvider:
     if config.nat_type == "instance":
@@ -121,10 +137,14 @@ def _nat_provider(config: ThreeTierConfig) -> ec2.NatProvider:
         # lookup) instead of a NAT gateway: about 7 USD a month with its public IPv4
         # instead of about 37 (python -m scripts.cost). OUTBOUND_ONLY: the default
         # would open the NAT to the whole internet; _harden_nat_instances admits the app subnets.
+        # Our own user data instead of CDK's single, unchecked `yum install` (boot_scripts.py).
+        user_data = ec2.UserData.for_linux()
+        user_data.add_commands(*NAT_COMMANDS)
         return ec2.NatProvider.instance_v2(
             instance_type=nat_type,
             machine_image=amazon_linux_2023(nat_type),
             default_allowed_traffic=ec2.NatTrafficDirection.OUTBOUND_ONLY,
+            user_data=user_data,
         )
     # One NAT gateway with an Elastic IP per AZ (nat_count 2): an AZ outage does
     # not cut the other AZ's app subnets off the internet.

@@ -64,10 +64,15 @@ class ThreeTierStack(cdk.Stack):
             value=f"{scheme}://{self.web_tier.load_balancer.load_balancer_dns_name}",
             description="Open this in a browser: each reload may name another instance",
         )
-        cdk.CfnOutput(self, "DatabaseEndpoint", value=self.data_tier.database.db_instance_endpoint_address)
+        cdk.CfnOutput(
+            self,
+            "DatabaseEndpoint",
+            value=self.data_tier.database.db_instance_endpoint_address,
+            description="MySQL host name, reachable only from the app servers (port 3306)",
+        )
         cdk.CfnOutput(
             self,
             "DatabaseSecretArn",
             value=self.data_tier.secret.secret_arn,
-            description="Secrets Manager secret holding the DB admin user and password",
+            description="Secrets Manager secret that RDS manages and rotates: the DB admin user and password",
         )

@@ -145,9 +145,17 @@ def test_a_configured_email_is_subscribed_and_silences_the_warning(sandbox: Synt
 
 def test_the_only_output_is_the_topic_arn(each_stage: SynthesizedStage) -> None:
     outputs = each_stage.template_json(STACK)["Outputs"]
-    assert {name: value for name, value in outputs.items() if name != "BootstrapVersion"} == {
-        "AlertTopicArn": {"Value": {"Ref": _topic_logical_id(each_stage)}}
-    }
+    assert [name for name in outputs if name != "BootstrapVersion"] == ["AlertTopicArn"]
+    assert outputs["AlertTopicArn"]["Value"] == {"Ref": _topic_logical_id(each_stage)}
+
+
+def test_the_budget_waits_for_the_topic_and_key_policies(each_stage: SynthesizedStage) -> None:
+    """Budgets checks at creation that it may publish: both policies must exist first."""
+    template = each_stage.template_json(STACK)
+    (key_id,) = resources_of_type(template, "AWS::KMS::Key")
+    (policy_id,) = resources_of_type(template, "AWS::SNS::TopicPolicy")
+    (budget,) = resources_of_type(template, "AWS::Budgets::Budget").values()
+    assert {key_id, policy_id} <= set(budget["DependsOn"])
 
 
 @pytest.mark.parametrize("stage_name", ["sandbox", "prod"])
