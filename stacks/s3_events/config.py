@@ -7,7 +7,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, Strict, model_validator
 
-from stacks.config import EmailAddress, FieldError, LabSection, LogRetentionDays, unique_items
+from stacks.config import FieldError, LabSection
+from stacks.config_types import EmailAddress, LogRetentionDays, unique_items
 
 # Kept for the runtime, boto3, Pillow, the upload's bytes and the encoder's buffers: a
 # margin, not a measurement (this build machine cannot run the arm64 function).

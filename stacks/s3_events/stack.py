@@ -17,7 +17,6 @@ from stacks.components.alert_topic import AlertTopic
 from stacks.components.log_retention import log_retention
 from stacks.s3_events.config import S3EventsConfig
 from stacks.s3_events.images_bucket import ImagesBucket
-from stacks.s3_events.provider_logs import own_provider_log_groups
 from stacks.s3_events.thumbnailer import Thumbnailer
 
 # The guide's figures (002 "S3 Event Notifications"): not configuration. The learner tools
@@ -101,15 +100,26 @@ class S3EventsStack(cdk.Stack):
         )
 
         self._alarm(config.alarm_email, thumbnailer)
-        own_provider_log_groups(self)
         self._acknowledge(images, thumbnailer)
 
         cdk.CfnOutput(
             self, "BucketName", value=images.bucket.bucket_name, description="Upload .jpg files under images/"
         )
-        cdk.CfnOutput(self, "ThumbnailSizes", value=",".join(str(size) for size in config.thumbnail_sizes))
-        cdk.CfnOutput(self, "FailedEventsQueueUrl", value=thumbnailer.failed_events.queue_url)
-        cdk.CfnOutput(self, "FunctionLogGroup", value=thumbnailer.log_group.log_group_name)
+        cdk.CfnOutput(
+            self,
+            "ThumbnailSizes",
+            value=",".join(str(size) for size in config.thumbnail_sizes),
+            description="Longest side of each thumbnail, px: thumbnails/<size>/<name>",
+        )
+        cdk.CfnOutput(
+            self,
+            "FailedEventsQueueUrl",
+            value=thumbnailer.failed_events.queue_url,
+            description="Events that failed after Lambda's retries (AWS errors; bad images are only logged)",
+        )
+        cdk.CfnOutput(
+            self, "FunctionLogGroup", value=thumbnailer.log_group.log_group_name, description="Thumbnailer logs"
+        )
 
     def _alarm(self, email: str | None, thumbnailer: Thumbnailer) -> None:
         alerts = AlertTopic(self, "Alerts", display_name="Thumbnailer alerts", email=email)
@@ -166,7 +176,7 @@ class S3EventsStack(cdk.Stack):
             handler.node.find_child("Role"),
             "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
             "CDK's own bucket-notification handler: the managed policy only lets it write CloudWatch logs; narrowing "
-            "it would override CDK internals. Its log group is owned by this stack (provider_logs.py).",
+            "it would override CDK internals. Its log group is owned by the stack (components/provider_logs.py).",
         )
 
 
