@@ -2,6 +2,7 @@
 
     python -m scripts.s3_events.bench                     # 12 MP JPEG, 128/256/512, 5 runs of 10 images
     python -m scripts.s3_events.bench --runs 9 --images 20 --sizes 256,1024
+    python -m scripts.s3_events.bench --full-decode      # what draft mode saves: decode every pixel
 
 Reports thumbnails per second for a generated 12-megapixel (4000 x 3000) JPEG through
 `thumbnailer.resize.make_thumbnails` (open, checks, draft decode, EXIF orientation, one
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import PIL
+from PIL import JpegImagePlugin
 
 from scripts.s3_events.sample import sample_jpeg
 from scripts.stack_outputs import OneLineParser, ScriptError, run
@@ -54,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="128,256,512", help="thumbnail sizes (default %(default)s, as cdk.json)")
     parser.add_argument("--images", type=int, default=10, help="images per run (default %(default)s)")
     parser.add_argument("--runs", type=int, default=5, help="runs; the median is reported (default %(default)s)")
+    parser.add_argument(
+        "--full-decode", action="store_true", help="turn JPEG draft mode off, for comparison (the function keeps it on)"
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.images <= 1000:
         parser.error(f"--images must be between 1 and 1000, not {args.images}")
@@ -61,17 +66,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--runs must be between 1 and 50, not {args.runs}")
 
     data = sample_jpeg(*SOURCE_SIZE)
+    if args.full_decode:
+        # draft() returning None is what Pillow does when it cannot reduce: the decoder then decodes in full.
+        JpegImagePlugin.JpegImageFile.draft = lambda self, mode, size: None  # type: ignore[method-assign]
     rates, cpu_rates, per_upload = thumbnail_rates(data, args.sizes, args.images, args.runs)
     per_image = per_upload / statistics.median(rates)
+    label = "thumbnailer (full decode)" if args.full_decode else "thumbnailer"
     print(f"python {sys.version.split()[0]}, Pillow {PIL.__version__}, {os.cpu_count()} CPU(s)")
     print(
-        f"thumbnailer: median {statistics.median(rates):,.1f} thumbnails/s "
+        f"{label}: median {statistics.median(rates):,.1f} thumbnails/s "
         f"({SOURCE_SIZE[0]} x {SOURCE_SIZE[1]} JPEG of {len(data) / 1e6:.1f} MB, sizes {args.sizes}, "
         f"{per_image * 1000:.0f} ms per upload; {args.runs} runs of {args.images}: "
         + ", ".join(f"{rate:,.1f}" for rate in rates)
         + ")"
     )
-    print(f"thumbnailer: median {statistics.median(cpu_rates):,.1f} thumbnails per CPU second (the same runs)")
+    print(f"{label}: median {statistics.median(cpu_rates):,.1f} thumbnails per CPU second (the same runs)")
     return 0
 
 
