@@ -18,16 +18,22 @@ export JSII_DEPRECATED := fail
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CLI_STAMP := node_modules/.cli-installed
-PILLOW_LAYER_STAMP := build/pillow-layer.stamp
+PYMYSQL_PIN := layers/pymysql/requirements.txt
+PYMYSQL_LAYER := build/pymysql-layer
+PYMYSQL_STAMP := build/.pymysql-layer-installed
+PILLOW_PIN := layers/pillow/requirements.txt
+PILLOW_STAMP := build/.pillow-layer-installed
 
-.PHONY: help setup pillow-layer synth synth-all test lint typecheck unit snapshot-update bench clean
+.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean mariadb pymysql-layer pillow-layer
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
 	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput"
-	@echo "make pillow-layer        (re)build the thumbnailer's Pillow layer for arm64 + Python 3.14"
+	@echo "make pymysql-layer       build the db-lambda function's pymysql layer into build/pymysql-layer/"
+	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
+	@echo "make mariadb             install MariaDB from Debian's packages (the db-lambda tests start a private server)"
 	@echo "make clean               remove .venv, node_modules, build and cdk.out"
 
 $(VENV)/bin/python:
@@ -37,7 +43,7 @@ $(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(DEV_STAMP): requirements-dev.txt requirements.txt requirements-lambda-s3-events.txt $(RUNTIME_STAMP)
+$(DEV_STAMP): requirements-dev.txt requirements.txt $(PYMYSQL_PIN) $(PILLOW_PIN) $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -46,22 +52,36 @@ $(CLI_STAMP): package.json package-lock.json $(RUNTIME_STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The s3-events thumbnailer's Pillow layer: the pinned wheel for arm64 + Python 3.14,
-# downloaded and unpacked into build/pillow-layer/python/ (no Docker). Rebuilt only when
-# the pin or the build script changes, so synth and tests stay offline.
-$(PILLOW_LAYER_STAMP): requirements-lambda-s3-events.txt scripts/s3_events/build_layer.py | $(RUNTIME_STAMP)
+# The db-lambda function's layer: pymysql from its one pin, for Lambda's Python 3.14 on arm64.
+# A pure-Python wheel (py3-none-any), so pip fetches the right files without Docker, and
+# --only-binary refuses anything that would need compiling. The stamp sits outside the
+# layer folder, which is the layer's content as it is.
+$(PYMYSQL_STAMP): $(PYMYSQL_PIN) | $(VENV)/bin/python
+	rm -rf $(PYMYSQL_LAYER)
+	$(VENV)/bin/python -m pip install --quiet --no-deps --no-compile --only-binary=:all: \
+		--python-version 3.14 --implementation cp --platform manylinux2014_aarch64 \
+		--target $(PYMYSQL_LAYER)/python -r $(PYMYSQL_PIN)
+	touch $@
+
+pymysql-layer: $(PYMYSQL_STAMP)
+
+# The s3-events function's layer: Pillow from its one pin. Pillow is compiled code, so the
+# script downloads the wheel built for Lambda's arm64 and CPython 3.14 (pip download
+# --only-binary --platform ...), checks its tags and unpacks it into build/pillow-layer/python/:
+# no Docker. Rebuilt only when the pin or the script changes; synth and tests stay offline.
+$(PILLOW_STAMP): $(PILLOW_PIN) scripts/s3_events/build_layer.py | $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m scripts.s3_events.build_layer
 	touch $@
 
-pillow-layer: $(PILLOW_LAYER_STAMP)
+pillow-layer: $(PILLOW_STAMP)
 
-setup: $(DEV_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
+setup: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 
-synth: $(RUNTIME_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
+synth: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	npx cdk synth --quiet -c stage=$(STAGE)
 	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
 
-synth-all: $(RUNTIME_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
+synth-all: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	npx cdk synth --quiet -c stage=sandbox
 	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
 
@@ -72,18 +92,31 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	mypy
 
-unit: $(DEV_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
+# The db-lambda tests need a MariaDB server binary: `make test` installs it like every other prerequisite.
+unit: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP) | mariadb
 	pytest
 
 test: lint typecheck unit
 
-snapshot-update: $(DEV_STAMP) $(CLI_STAMP) $(PILLOW_LAYER_STAMP)
+snapshot-update: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	pytest tests/test_snapshots.py --snapshot-update
 
-bench: $(DEV_STAMP) $(CLI_STAMP)
+bench: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	$(VENV)/bin/python -m scripts.bench
 	$(VENV)/bin/python -m scripts.queue_worker.bench
 	$(VENV)/bin/python -m scripts.s3_events.bench
+
+# The db-lambda tests run their SQL against a real server: tests/db_lambda/conftest.py starts a
+# private mariadbd (own data dir, socket and port) and fails, saying to run this, when it is missing.
+# `make test` runs it first. /usr/sbin is not on a normal user's PATH, hence the second test.
+mariadb:
+	@if command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ]; then \
+		true; \
+	else \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends mariadb-server; \
+	fi
 
 clean:
 	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

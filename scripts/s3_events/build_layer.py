@@ -4,7 +4,7 @@
 
 Pillow is a compiled library: the wheel pip installs locally (x86_64, Python 3.11) would
 not load in the function (arm64, Python 3.14). So this downloads the wheels of the pins in
-requirements-lambda-s3-events.txt built for the function's platform -- manylinux_2_28
+layers/pillow/requirements.txt built for the function's platform -- manylinux_2_28
 aarch64 (the python3.14 runtime runs on Amazon Linux 2023, glibc 2.34) and CPython 3.14 --
 and unpacks them into build/pillow-layer/python/, the folder Lambda puts on sys.path for a
 layer. A wheel is a zip file: unpacking it is what installing it amounts to, and needs no
@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 
 REPO = Path(__file__).resolve().parents[2]
-REQUIREMENTS = REPO / "requirements-lambda-s3-events.txt"
+REQUIREMENTS = REPO / "layers" / "pillow" / "requirements.txt"
 LAYER_DIR = REPO / "build" / "pillow-layer"
 WHEEL_DIR = REPO / "build" / "pillow-wheels"
 # The function's platform (stacks/s3_events: arm64, Python 3.14). Change them together.

@@ -66,7 +66,7 @@ class Thumbnailer(Construct):
             code=lambda_.Code.from_asset(str(PILLOW_LAYER_DIR)),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
-            description="Pillow for the thumbnailer (pinned in requirements-lambda-s3-events.txt)",
+            description="Pillow for the thumbnailer (pinned in layers/pillow/requirements.txt)",
             # Rebuilt from the pin at any time: an old version is no data worth keeping.
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )

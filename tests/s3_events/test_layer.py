@@ -136,4 +136,4 @@ def test_local_tests_use_the_same_pillow_as_the_layer() -> None:
 
     (pin,) = build_layer.read_pins(build_layer.REQUIREMENTS)
     assert pin == f"pillow=={PIL.__version__}", "reinstall the dev requirements: make setup"
-    assert "-r requirements-lambda-s3-events.txt" in (REPO / "requirements-dev.txt").read_text().splitlines()
+    assert "-r layers/pillow/requirements.txt" in (REPO / "requirements-dev.txt").read_text().splitlines()
