@@ -21,17 +21,20 @@ CLI_STAMP := node_modules/.cli-installed
 PYMYSQL_PIN := layers/pymysql/requirements.txt
 PYMYSQL_LAYER := build/pymysql-layer
 PYMYSQL_STAMP := build/.pymysql-layer-installed
+PILLOW_PIN := layers/pillow/requirements.txt
+PILLOW_STAMP := build/.pillow-layer-installed
 
-.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean mariadb pymysql-layer
+.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean mariadb pymysql-layer pillow-layer
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
-	@echo "make bench               medians: test suite, make synth, queue-worker handler throughput"
+	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput"
 	@echo "make pymysql-layer       build the db-lambda function's pymysql layer into build/pymysql-layer/"
+	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
 	@echo "make mariadb             install MariaDB from Debian's packages (the db-lambda tests start a private server)"
-	@echo "make clean               remove .venv, node_modules and cdk.out"
+	@echo "make clean               remove .venv, node_modules, build and cdk.out"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +43,7 @@ $(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(DEV_STAMP): requirements-dev.txt requirements.txt $(PYMYSQL_PIN) $(RUNTIME_STAMP)
+$(DEV_STAMP): requirements-dev.txt requirements.txt $(PYMYSQL_PIN) $(PILLOW_PIN) $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -62,13 +65,23 @@ $(PYMYSQL_STAMP): $(PYMYSQL_PIN) | $(VENV)/bin/python
 
 pymysql-layer: $(PYMYSQL_STAMP)
 
-setup: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+# The s3-events function's layer: Pillow from its one pin. Pillow is compiled code, so the
+# script downloads the wheel built for Lambda's arm64 and CPython 3.14 (pip download
+# --only-binary --platform ...), checks its tags and unpacks it into build/pillow-layer/python/:
+# no Docker. Rebuilt only when the pin or the script changes; synth and tests stay offline.
+$(PILLOW_STAMP): $(PILLOW_PIN) scripts/s3_events/build_layer.py | $(RUNTIME_STAMP)
+	$(VENV)/bin/python -m scripts.s3_events.build_layer
+	touch $@
 
-synth: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+pillow-layer: $(PILLOW_STAMP)
+
+setup: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
+
+synth: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	npx cdk synth --quiet -c stage=$(STAGE)
 	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
 
-synth-all: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+synth-all: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	npx cdk synth --quiet -c stage=sandbox
 	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
 
@@ -80,17 +93,18 @@ typecheck: $(DEV_STAMP)
 	mypy
 
 # The db-lambda tests need a MariaDB server binary: `make test` installs it like every other prerequisite.
-unit: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) | mariadb
+unit: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP) | mariadb
 	pytest
 
 test: lint typecheck unit
 
-snapshot-update: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+snapshot-update: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	pytest tests/test_snapshots.py --snapshot-update
 
-bench: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+bench: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	$(VENV)/bin/python -m scripts.bench
 	$(VENV)/bin/python -m scripts.queue_worker.bench
+	$(VENV)/bin/python -m scripts.s3_events.bench
 
 # The db-lambda tests run their SQL against a real server: tests/db_lambda/conftest.py starts a
 # private mariadbd (own data dir, socket and port) and fails, saying to run this, when it is missing.

@@ -139,6 +139,16 @@ LABS: tuple[Lab, ...] = (
         guide=("002 'CloudTrail'", "002 'GuardDuty' auto-remediation", "002 'Security Hub', 'Config'"),
         description="CloudOps CDK Labs: security baseline, CloudTrail, GuardDuty, EventBridge (guide 002 security)",
     ),
+    Lab(
+        name="s3-events",
+        stack_id="S3Events",
+        package="s3_events",
+        stack_class="S3EventsStack",
+        config_class="S3EventsConfig",
+        title="S3 upload under images/ -> Lambda (Pillow) -> thumbnails/",
+        guide=("002 'S3 Event Notifications'", "002 'Lifecycle policies'"),
+        description="CloudOps CDK Labs: S3 event notifications, images/ -> Lambda -> thumbnails/ (guide 002)",
+    ),
 )
 
 

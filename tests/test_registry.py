@@ -27,7 +27,7 @@ def test_every_lab_is_one_complete_folder(lab: Lab) -> None:
     cost = lab.module("cost")
     assert callable(cost.monthly_lines)
     assert isinstance(cost.NOT_COUNTED, str)
-    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", lab.name)
+    assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", lab.name)  # s3-events has a digit
     assert lab.package == lab.name.replace("-", "_")
 
 
