@@ -42,9 +42,10 @@ TABLE_NAME_VARIABLE = "TABLE_NAME"
 CORS_ORIGINS_VARIABLE = "CORS_ALLOW_ORIGINS"
 METRICS_NAMESPACE = "CloudOpsLabs/ServerlessApi"
 # Which methods each route answers: a known path with another method is a 405, not a 404.
+# Trailing slashes as the REST resolver matches them (it accepts /orders/ for /orders).
 ROUTE_METHODS: Mapping[str, tuple[str, ...]] = {
-    r"/orders": ("GET", "POST"),
-    r"/orders/[^/]+": ("DELETE", "GET", "PATCH"),
+    r"/orders/*": ("GET", "POST"),
+    r"/orders/[^/]+/*": ("DELETE", "GET", "PATCH"),
 }
 _JSON = "application/json"
 _BODY_METHODS = ("POST", "PATCH", "PUT")
@@ -237,29 +238,25 @@ def _api_error(error: logic.ApiError) -> Response[Any]:
 
 @app.exception_handler(RequestValidationError)
 def _invalid_request(error: RequestValidationError) -> Response[Any]:
-    if _body_is_not_an_object(error):
-        return _refusal(logic.ApiError(400, "the body must be a JSON object", {"body": logic.RULES["body"]}))
     allowed = {"body": tuple(NewOrder.model_fields) if app.current_event.http_method == "POST" else ("status",)}
     return _refusal(logic.validation_error(list(error.errors()), allowed))
-
-
-def _body_is_not_an_object(error: RequestValidationError) -> bool:
-    # Powertools reports a JSON array or string body as "every field missing"; say what is wrong.
-    if any(item.get("type") == "json_invalid" for item in error.errors()):
-        return False
-    body = app.current_event.json_body
-    return body is not None and not isinstance(body, dict)
 
 
 @app.not_found
 def _no_route(_: NotFoundError) -> Response[Any]:
     allowed = allowed_methods(app.current_event.path)
-    if allowed:
-        message = f"{app.current_event.http_method} is not allowed here; allowed: {', '.join(allowed)}"
+    method = app.current_event.http_method.upper()
+    if not allowed:
+        return _refusal(logic.ApiError(404, "no such route", {"path": "/orders or /orders/{order_id}"}))
+    if method in allowed:
+        # /orders/{order_id} with characters the router does not take in a path parameter
+        # (a quote, a backslash): the same refusal as any other malformed order id.
         return _refusal(
-            logic.ApiError(405, message, {"method": "one of " + ", ".join(allowed)}), {"Allow": ", ".join(allowed)}
+            logic.ApiError(400, "invalid request: order_id", {"order_id": "must be " + logic.RULES["order_id"]})
         )
-    return _refusal(logic.ApiError(404, "no such route", {"path": "/orders or /orders/{order_id}"}))
+    message = f"{method} is not allowed here; allowed: {', '.join(allowed)}"
+    refusal = logic.ApiError(405, message, {"method": "one of " + ", ".join(allowed)})
+    return _refusal(refusal, {"Allow": ", ".join(allowed)})
 
 
 @app.exception_handler(ClientError)

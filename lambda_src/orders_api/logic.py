@@ -148,16 +148,23 @@ def to_order(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def parse_json(text: str | bytes | bytearray) -> Any:
-    """json.loads for request bodies: numbers become exact Decimals (so 10.1 is 10.1, not
-    10.0999...), and NaN, Infinity, nesting too deep for the parser and numbers too long to
-    convert all become JSONDecodeError, the one error the validation layer turns into a 400."""
+    """json.loads for request bodies, which are always JSON objects here.
+
+    Numbers become exact Decimals (10.1 is 10.1, not 10.0999...). NaN, Infinity and nesting
+    too deep for the parser become JSONDecodeError, which the validation layer answers with a
+    400. Any other top-level value (an array, a string) is a 400 here: Powertools would
+    otherwise take the first element of an array as the body.
+    """
     document = text if isinstance(text, str) else bytes(text).decode("utf-8", errors="replace")
     try:
-        return json.loads(document, parse_float=Decimal, parse_int=Decimal, parse_constant=_reject_constant)
+        value = json.loads(document, parse_float=Decimal, parse_int=Decimal, parse_constant=_reject_constant)
     except json.JSONDecodeError:
         raise
     except (ValueError, RecursionError) as error:
         raise json.JSONDecodeError(f"not acceptable JSON ({type(error).__name__})", document, 0) from None
+    if value is not None and not isinstance(value, dict):
+        raise ApiError(400, "the body must be a JSON object", {"body": RULES["body"]})
+    return value
 
 
 def _reject_constant(name: str) -> Any:
