@@ -10,7 +10,7 @@ import binascii
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -172,7 +172,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def validation_error(errors: list[Mapping[str, Any]], allowed_fields: Mapping[str, tuple[str, ...]]) -> ApiError:
+def validation_error(errors: Sequence[Mapping[str, Any]], allowed_fields: Mapping[str, tuple[str, ...]]) -> ApiError:
     """A 400 from pydantic's error list (only its `loc` and `type` are read: never `input`).
 
     `allowed_fields` maps a location ("body") to the names it accepts, for "unknown field".
