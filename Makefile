@@ -19,13 +19,14 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CLI_STAMP := node_modules/.cli-installed
 
-.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean
+.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
 	@echo "make bench               medians: test suite, make synth, queue-worker handler throughput"
+	@echo "make api-local [API_PORT=3000]  the serverless-api lab's orders API on 127.0.0.1, offline"
 	@echo "make clean               remove .venv, node_modules and cdk.out"
 
 $(VENV)/bin/python:
@@ -72,6 +73,12 @@ snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
 bench: $(DEV_STAMP) $(CLI_STAMP)
 	$(VENV)/bin/python -m scripts.bench
 	$(VENV)/bin/python -m scripts.bench_queue_worker
+	$(VENV)/bin/python -m scripts.serverless_api.bench
+
+# The serverless-api lab's handler against an in-memory DynamoDB (moto): curl it offline.
+API_PORT ?= 3000
+api-local: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.serverless_api.local_api --port $(API_PORT)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
