@@ -68,11 +68,11 @@ unit: $(DEV_STAMP) $(CLI_STAMP)
 test: lint typecheck unit
 
 snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
-	pytest tests/stacks --snapshot-update
+	pytest tests/test_snapshots.py --snapshot-update
 
 bench: $(DEV_STAMP) $(CLI_STAMP)
 	$(VENV)/bin/python -m scripts.bench
-	$(VENV)/bin/python -m scripts.bench_queue_worker
+	$(VENV)/bin/python -m scripts.queue_worker.bench
 	$(VENV)/bin/python -m scripts.serverless_api.bench
 
 # The serverless-api lab's handler against an in-memory DynamoDB (moto): curl it offline.

@@ -1,0 +1,1 @@
+"""Learner tools of the queue-worker lab."""
