@@ -125,7 +125,7 @@ _BODY_ERRORS: dict[int, Any] = {
     },
 )
 def create_order(order: NewOrder) -> Response[Order]:
-    # requestContext.path is the path the client used, with the stage ("/sandbox/orders").
+    # requestContext.path is the path the client used, with the stage ("/v1/orders").
     base = (app.current_event.get("requestContext") or {}).get("path") or app.current_event.path
     created_at = now()
     item: dict[str, Any] = {

@@ -41,7 +41,7 @@ SERVERS = [
         "variables": {
             "api_id": {"default": "api-id"},
             "region": {"default": "us-east-1"},
-            "stage": {"default": "sandbox", "enum": ["sandbox", "prod"]},
+            "stage": {"default": "v1", "description": "the API Gateway stage (stacks/serverless_api/rest_api.py)"},
         },
     },
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +16,14 @@ import pytest
 from moto import mock_aws
 
 from orders_api import handler, store
+from scripts.serverless_api import local_api
 from scripts.serverless_api.local_api import LocalContext
 from scripts.serverless_api.orders_table import create_orders_table
 
 REGION = "us-east-1"
 TABLE = "OrdersTable"
 EVENTS = Path(__file__).parent / "events"
-STAGE_PATH = "/sandbox"
+STAGE_PATH = "/v1"
 # moto resets boto3's default session on every mock start, and a fresh session reloads the
 # service model from disk (a quarter of a second a test): the tests share this one.
 SESSION = boto3.Session(region_name=REGION)
@@ -113,3 +115,23 @@ def create(call: Call, user_id: str = "user-42", amount: float = 25.5) -> dict[s
     assert reply.status == 201, reply.body
     order: dict[str, Any] = reply.body
     return order
+
+
+def serve(app: Any) -> Iterator[str]:
+    """Any WSGI app on a free port of 127.0.0.1, in a thread; yields host:port."""
+    httpd = local_api.make_local_server("127.0.0.1", 0, app, quiet=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(fake_aws_credentials: None) -> Iterator[str]:
+    """The local API (`make api-local`) on a free port of 127.0.0.1; yields host:port."""
+    with local_api.in_memory_backend():
+        yield from serve(local_api.LocalApi(local_api.load_handler()))

@@ -6,8 +6,6 @@ import http.client
 import json
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +14,6 @@ import pytest
 from scripts.serverless_api import local_api
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def server(fake_aws_credentials: None) -> Iterator[str]:
-    """The local API on a free port of 127.0.0.1; yields host:port."""
-    with local_api.in_memory_backend():
-        app = local_api.LocalApi(local_api.load_handler())
-        httpd = local_api.make_local_server("127.0.0.1", 0, app, quiet=True)
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"127.0.0.1:{httpd.server_port}"
-        finally:
-            httpd.shutdown()
-            httpd.server_close()
-            thread.join(timeout=10)
 
 
 def request(
