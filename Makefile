@@ -24,13 +24,14 @@ PYMYSQL_STAMP := build/.pymysql-layer-installed
 PILLOW_PIN := layers/pillow/requirements.txt
 PILLOW_STAMP := build/.pillow-layer-installed
 
-.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean mariadb pymysql-layer pillow-layer
+.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
-	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput"
+	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput, orders API"
+	@echo "make api-local [API_PORT=3000]  the serverless-api lab's orders API on 127.0.0.1, offline"
 	@echo "make pymysql-layer       build the db-lambda function's pymysql layer into build/pymysql-layer/"
 	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
 	@echo "make mariadb             install MariaDB from Debian's packages (the db-lambda tests start a private server)"
@@ -105,6 +106,12 @@ bench: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
 	$(VENV)/bin/python -m scripts.bench
 	$(VENV)/bin/python -m scripts.queue_worker.bench
 	$(VENV)/bin/python -m scripts.s3_events.bench
+	$(VENV)/bin/python -m scripts.serverless_api.bench
+
+# The serverless-api lab's handler against an in-memory DynamoDB (moto): curl it offline.
+API_PORT ?= 3000
+api-local: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.serverless_api.local_api --port $(API_PORT)
 
 # The db-lambda tests run their SQL against a real server: tests/db_lambda/conftest.py starts a
 # private mariadbd (own data dir, socket and port) and fails, saying to run this, when it is missing.

@@ -79,6 +79,20 @@ LABS: tuple[Lab, ...] = (
         description="CloudOps CDK Labs: queue worker, SQS -> Lambda -> DynamoDB (guide 000 'Lambda/SQS')",
     ),
     Lab(
+        name="serverless-api",
+        stack_id="ServerlessApi",
+        package="serverless_api",
+        stack_class="ServerlessApiStack",
+        config_class="ServerlessApiConfig",
+        title="API Gateway REST -> Lambda -> DynamoDB, with WAF, API key and OpenAPI",
+        guide=(
+            "001 'Intermediate: serverless REST API'",
+            "002 'API Gateway Proxy Integration'",
+            "002 'X-Ray', 'WAF'",
+        ),
+        description="CloudOps CDK Labs: serverless API, API Gateway REST -> Lambda -> DynamoDB (guide 001)",
+    ),
+    Lab(
         name="billing-alarm",
         stack_id="BillingAlarm",
         package="billing_alarm",
