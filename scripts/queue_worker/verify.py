@@ -130,8 +130,10 @@ class Trial:
         timeout = receives * int(attributes["VisibilityTimeout"]) + DEAD_LETTER_MARGIN_S
 
         def dead_lettered() -> str | None:
+            # Short polling: it may sample only some of SQS's servers, but the next poll, 15 s
+            # later, samples again; the Waiter does the waiting, not the receive.
             messages = sqs.receive_message(
-                QueueUrl=dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=SCAN_VISIBILITY_S, WaitTimeSeconds=1
+                QueueUrl=dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=SCAN_VISIBILITY_S, WaitTimeSeconds=0
             ).get("Messages", [])
             for message in messages:
                 if message["Body"] == self.bad_body:

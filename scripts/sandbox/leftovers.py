@@ -85,15 +85,21 @@ def _stacks(search: Search, region: str) -> set[str]:
         if stack.get("ParentId") in stack_ids:
             continue  # a nested stack (the secret rotation's) goes with its parent
         lab = labs.get(name)
-        what = f"make destroy LAB={lab.name}" if lab else f"npx cdk destroy {name}"
+        stage = tags.get(STAGE_TAG, "sandbox")
+        what = (
+            f"make destroy LAB={lab.name} STAGE={stage}"
+            if lab
+            else f"aws cloudformation delete-stack --stack-name {name}"
+        )
         search.add(
             stack["StackId"],
             Leftover(
                 region,
                 "CloudFormation stack",
                 name,
-                f"{stack['StackStatus']}, still deployed (its resources are not listed): {what}",
+                f"{stack['StackStatus']}, still deployed (its resources are not listed)",
                 _deployed_cost(lab, tags.get(STAGE_TAG)),
+                what,
             ),
         )
     return live
@@ -174,13 +180,17 @@ def regions_to_search(session: Any, extra: Sequence[str]) -> list[str]:
 
 
 def render(leftovers: Sequence[Leftover]) -> str:
-    header = ("region", "what", "name", "state, what to do", "USD/month")
+    """One row per leftover; the command that deletes it, if any, on the line below."""
+    header = ("region", "what", "name", "state", "USD/month")
     rows = [(item.region, item.kind, item.name, item.note, _usd(item.monthly_usd)) for item in leftovers]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    indent = " " * (2 + widths[0] + 2)
     lines = []
-    for row in [header, *rows]:
+    for row, item in zip([header, *rows], [None, *leftovers], strict=True):
         cells = "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
         lines.append(f"  {cells}  {row[4]:>9}")
+        if item is not None and item.action:
+            lines.append(f"{indent}delete: {item.action}")
     return "\n".join(lines)
 
 
@@ -193,7 +203,8 @@ def summary(leftovers: Sequence[Leftover], regions: Sequence[str]) -> str:
         return f"Nothing billable left in {where} ({len(leftovers)} free item(s) above)."
     known = sum(item.monthly_usd or 0 for item in billable)
     unknown = sum(item.monthly_usd is None for item in billable)
-    text = f"{len(billable)} billable item(s) left in {where}: about {known:.2f} USD a month"
+    amount = "less than 0.01" if 0 < known < 0.01 else f"about {known:.2f}"
+    text = f"{len(billable)} billable item(s) left in {where}: {amount} USD a month"
     if unknown:
         text += f", plus {unknown} billed by the hour or of unknown cost"
     return text + f" (us-east-1 list prices of {PRICES_REVIEWED})."

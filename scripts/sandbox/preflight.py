@@ -276,9 +276,15 @@ def lab_argument(parser: OneLineParser, name: str) -> Lab:
 
 
 def preflight_from_args(
-    args: Any, *, session: Any = None, ask: Ask = ask_terminal, runner: Runner = run_command, out: TextIO = sys.stdout
+    args: Any,
+    *,
+    session: Any = None,
+    ask: Ask = ask_terminal,
+    runner: Runner = run_command,
+    out: TextIO | None = None,
 ) -> int:
     lab: Lab = args.lab
+    out = out or sys.stdout
     session = session or boto3.Session()
     print(f"Preflight: {lab.name} ({lab.stack_id}), stage {args.stage}", file=out)
     findings = run_preflight(

@@ -67,6 +67,7 @@ class Leftover:
     name: str
     note: str
     monthly_usd: float | None  # None: billed, amount unknown here
+    action: str = ""  # the command that deletes it, when there is one
 
     @property
     def billable(self) -> bool:
@@ -105,8 +106,8 @@ def describe(session: Any, arn: str, region: str) -> Leftover | None:
         raise
     kind = f"{parsed.service} {parsed.resource_type}".strip()
     if (parsed.service, parsed.resource_type) in FREE_TYPES:
-        return Leftover(region, kind, parsed.resource_id, "free to keep; delete it to tidy up", 0.0)
-    return Leftover(region, kind, parsed.resource_id, "cost unknown here: check it in the console", None)
+        return Leftover(region, kind, parsed.resource_id, "free to keep", 0.0)
+    return Leftover(region, kind, parsed.resource_id, "cost unknown here: look it up in the console", None)
 
 
 def log_group(client: Any, name: str, region: str) -> Leftover | None:
@@ -121,8 +122,9 @@ def log_group(client: Any, name: str, region: str) -> Leftover | None:
         region,
         "log group",
         name,
-        f"{_size(stored)} stored, {kept}: aws logs delete-log-group --log-group-name {name}",
+        f"{_size(stored)} stored, {kept}",
         stored / GB * LOGS_STORED_GB_MONTH,
+        f"aws logs delete-log-group --log-group-name {name} --region {region}",
     )
 
 
@@ -133,9 +135,9 @@ def rds_snapshot(client: Any, arn: Arn, region: str) -> Leftover:
         region,
         "RDS DB snapshot",
         arn.resource_id,
-        f"{snapshot.get('SnapshotType', 'manual')}, {gib} GiB, kept on purpose: "
-        f"aws rds delete-db-snapshot --db-snapshot-identifier {arn.resource_id}",
+        f"{snapshot.get('SnapshotType', 'manual')}, {gib} GiB, kept on purpose",
         gib * RDS_SNAPSHOT_GB_MONTH,
+        f"aws rds delete-db-snapshot --db-snapshot-identifier {arn.resource_id} --region {region}",
     )
 
 
@@ -147,8 +149,11 @@ def _rds(client: Any, arn: Arn, region: str) -> Leftover:
         region,
         "RDS DB instance",
         arn.resource_id,
-        f"{instance['DBInstanceStatus']}, billed by the hour: delete it (turn deletion protection off first)",
+        f"{instance['DBInstanceStatus']}, billed by the hour",
         None,
+        f"aws rds modify-db-instance --db-instance-identifier {arn.resource_id} --no-deletion-protection "
+        f"--region {region}, then aws rds delete-db-instance --db-instance-identifier {arn.resource_id} "
+        f"--final-db-snapshot-identifier {arn.resource_id}-last --region {region}",
     )
 
 
@@ -165,6 +170,8 @@ def _dynamodb(client: Any, arn: Arn, region: str) -> Leftover:
         arn.resource_id,
         f"{table.get('ItemCount', 0)} items, {_size(size)}{', PITR' if pitr else ''}{protection}, kept on purpose",
         size / GB * price,
+        f"aws dynamodb delete-table --table-name {arn.resource_id} --region {region}"
+        + (" (after update-table --no-deletion-protection-enabled)" if protection else ""),
     )
 
 
@@ -183,8 +190,9 @@ def _s3(client: Any, arn: Arn, region: str) -> Leftover:
         region,
         "S3 bucket",
         arn.resource_id,
-        f"{at_least}{objects} objects, {at_least}{_size(size)}: empty it, then aws s3 rb s3://{arn.resource_id}",
+        f"{at_least}{objects} objects, {at_least}{_size(size)}",
         size / GB * S3_STANDARD_GB_MONTH,
+        f"aws s3 rb s3://{arn.resource_id} --force (deletes its objects too)",
     )
 
 
@@ -197,8 +205,9 @@ def _secret(client: Any, arn: Arn, region: str) -> Leftover:
         region,
         "secret",
         name,
-        f"kept on purpose: aws secretsmanager delete-secret --secret-id {name} --recovery-window-in-days 7",
+        "kept on purpose",
         SECRET_MONTH,
+        f"aws secretsmanager delete-secret --secret-id {name} --recovery-window-in-days 7 --region {region}",
     )
 
 
@@ -215,8 +224,9 @@ def kms_key(client: Any, key_id: str, region: str) -> Leftover | None:
         region,
         "KMS key",
         key_id,
-        f"{state}: aws kms schedule-key-deletion --key-id {key_id} --pending-window-in-days 7",
+        state,
         KMS_KEY_MONTH,
+        f"aws kms schedule-key-deletion --key-id {key_id} --pending-window-in-days 7 --region {region}",
     )
 
 
@@ -253,8 +263,8 @@ def _ec2(client: Any, arn: Arn, region: str) -> Leftover | None:
             return None
         return Leftover(region, "NAT gateway", ident, f"{gateways[0]['State']}, billed by the hour", None)
     if ("ec2", kind) in FREE_TYPES:
-        return Leftover(region, f"ec2 {kind}", ident, "free to keep; delete it to tidy up", 0.0)
-    return Leftover(region, f"ec2 {kind}", ident, "cost unknown here: check it in the console", None)
+        return Leftover(region, f"ec2 {kind}", ident, "free to keep", 0.0)
+    return Leftover(region, f"ec2 {kind}", ident, "cost unknown here: look it up in the console", None)
 
 
 def _alarm(client: Any, arn: Arn, region: str) -> Leftover | None:
@@ -266,7 +276,7 @@ def _alarm(client: Any, arn: Arn, region: str) -> Leftover | None:
 
 def _load_balancer(client: Any, arn: Arn, region: str) -> Leftover | None:
     if arn.resource_type == "targetgroup":
-        return Leftover(region, "target group", arn.resource_id, "free to keep; delete it to tidy up", 0.0)
+        return Leftover(region, "target group", arn.resource_id, "free to keep", 0.0)
     balancer = client.describe_load_balancers(LoadBalancerArns=[arn.text])["LoadBalancers"][0]
     return Leftover(region, "load balancer", arn.resource_id, f"{balancer['State']['Code']}, billed by the hour", None)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
+
+from tests.sandbox.fakes import moto_session
 
 REGION = "eu-west-1"
 
@@ -17,7 +18,7 @@ REGION = "eu-west-1"
 def aws(fake_aws_credentials: None) -> Iterator[Any]:
     """A moto account; the session's default region is eu-west-1 (billing-alarm lives in us-east-1)."""
     with mock_aws():
-        yield boto3.Session(region_name=REGION)
+        yield moto_session(REGION)
 
 
 @pytest.fixture
@@ -32,6 +33,6 @@ def moto_server(fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> 
     endpoint = f"http://{host}:{port}"
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
     try:
-        yield endpoint, boto3.Session(region_name=REGION)
+        yield endpoint, moto_session(REGION)
     finally:
         server.stop()

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import boto3
+
 from scripts.sandbox.checks import Waiter
+
+
+@functools.cache
+def moto_session(region: str) -> boto3.Session:
+    """One boto3 session per region for every moto test.
+
+    botocore loads each service's model once per session (the EC2 model alone takes a
+    second); tests start their own moto account (mock_aws) and share the session. Its
+    credentials are fake, so it cannot reach AWS.
+    """
+    return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
 
 
 class FakeTime:

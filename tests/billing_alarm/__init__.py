@@ -1,0 +1,1 @@
+"""The billing-alarm lab's tests."""

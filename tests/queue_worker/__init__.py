@@ -1,0 +1,1 @@
+"""The queue-worker lab's tests."""

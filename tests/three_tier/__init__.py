@@ -1,0 +1,1 @@
+"""The three-tier lab's tests."""
