@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from scripts.cost_model import render, total
 from scripts.sandbox import assembly
-from scripts.sandbox.labs import Lab, lab_named
+from scripts.sandbox.labs import LABS, Lab, lab_named
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 
 SANDBOX_STAGE = "sandbox"
@@ -269,6 +269,9 @@ def add_preflight_arguments(parser: OneLineParser) -> None:
 
 
 def lab_argument(parser: OneLineParser, name: str) -> Lab:
+    if not name.strip():
+        allowed = ", ".join(lab.name for lab in LABS)
+        parser.error(f"no lab named: pass LAB=<name> to make (--lab to the script), one of {allowed}")
     try:
         return lab_named(name)
     except LookupError as error:

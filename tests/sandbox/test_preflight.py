@@ -238,10 +238,24 @@ def test_as_a_process_without_a_terminal_prod_is_refused_in_one_line(
     assert result.stderr == ""
 
 
-def test_as_a_process_help_and_a_bad_lab(moto_server: tuple[str, Any]) -> None:
-    assert "--yes" in run_module("--help").stdout
-    bad = run_module("--lab", "nope")
-    assert bad.returncode == 2
-    assert bad.stderr == (
+def test_help_and_a_bad_lab(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        preflight.main(["--help"])
+    assert raised.value.code == 0
+    assert "--yes" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as raised:
+        preflight.main(["--lab", "nope"])
+    assert raised.value.code == 2
+    assert capsys.readouterr().err == (
         "error: unknown lab 'nope': LAB must be one of three-tier, queue-worker, billing-alarm (see --help)\n"
+    )
+
+
+def test_an_empty_lab_says_how_to_name_one(capsys: pytest.CaptureFixture[str]) -> None:
+    # `make preflight` without LAB=... passes --lab ""
+    with pytest.raises(SystemExit):
+        preflight.main(["--lab", ""])
+    assert capsys.readouterr().err == (
+        "error: no lab named: pass LAB=<name> to make (--lab to the script), "
+        "one of three-tier, queue-worker, billing-alarm (see --help)\n"
     )
