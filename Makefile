@@ -18,14 +18,19 @@ export JSII_DEPRECATED := fail
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CLI_STAMP := node_modules/.cli-installed
+PYMYSQL_PIN := layers/pymysql/requirements.txt
+PYMYSQL_LAYER := build/pymysql-layer
+PYMYSQL_STAMP := build/.pymysql-layer-installed
 
-.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean
+.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean mariadb pymysql-layer
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
 	@echo "make bench               medians: test suite, make synth, queue-worker handler throughput"
+	@echo "make pymysql-layer       build the db-lambda function's pymysql layer into build/pymysql-layer/"
+	@echo "make mariadb             install MariaDB from Debian's packages (the db-lambda tests start a private server)"
 	@echo "make clean               remove .venv, node_modules and cdk.out"
 
 $(VENV)/bin/python:
@@ -35,7 +40,7 @@ $(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(DEV_STAMP): requirements-dev.txt requirements.txt $(RUNTIME_STAMP)
+$(DEV_STAMP): requirements-dev.txt requirements.txt $(PYMYSQL_PIN) $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -44,13 +49,26 @@ $(CLI_STAMP): package.json package-lock.json $(RUNTIME_STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(DEV_STAMP) $(CLI_STAMP)
+# The db-lambda function's layer: pymysql from its one pin, for Lambda's Python 3.14 on arm64.
+# A pure-Python wheel (py3-none-any), so pip fetches the right files without Docker, and
+# --only-binary refuses anything that would need compiling. The stamp sits outside the
+# layer folder, which is the layer's content as it is.
+$(PYMYSQL_STAMP): $(PYMYSQL_PIN) | $(VENV)/bin/python
+	rm -rf $(PYMYSQL_LAYER)
+	$(VENV)/bin/python -m pip install --quiet --no-deps --no-compile --only-binary=:all: \
+		--python-version 3.14 --implementation cp --platform manylinux2014_aarch64 \
+		--target $(PYMYSQL_LAYER)/python -r $(PYMYSQL_PIN)
+	touch $@
 
-synth: $(RUNTIME_STAMP) $(CLI_STAMP)
+pymysql-layer: $(PYMYSQL_STAMP)
+
+setup: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+
+synth: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 	npx cdk synth --quiet -c stage=$(STAGE)
 	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
 
-synth-all: $(RUNTIME_STAMP) $(CLI_STAMP)
+synth-all: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 	npx cdk synth --quiet -c stage=sandbox
 	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
 
@@ -61,17 +79,30 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	mypy
 
-unit: $(DEV_STAMP) $(CLI_STAMP)
+# The db-lambda tests need a MariaDB server binary: `make test` installs it like every other prerequisite.
+unit: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) | mariadb
 	pytest
 
 test: lint typecheck unit
 
-snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
-	pytest tests/stacks --snapshot-update
+snapshot-update: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+	pytest tests/test_snapshots.py --snapshot-update
 
-bench: $(DEV_STAMP) $(CLI_STAMP)
+bench: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
 	$(VENV)/bin/python -m scripts.bench
-	$(VENV)/bin/python -m scripts.bench_queue_worker
+	$(VENV)/bin/python -m scripts.queue_worker.bench
+
+# The db-lambda tests run their SQL against a real server: tests/db_lambda/conftest.py starts a
+# private mariadbd (own data dir, socket and port) and fails, saying to run this, when it is missing.
+# `make test` runs it first. /usr/sbin is not on a normal user's PATH, hence the second test.
+mariadb:
+	@if command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ]; then \
+		true; \
+	else \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends mariadb-server; \
+	fi
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

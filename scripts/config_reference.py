@@ -1,20 +1,23 @@
-"""Prints README's configuration tables from stacks/config.py and cdk.json.
+"""Prints README's configuration tables from the labs' config sections and cdk.json.
 
     python -m scripts.config_reference
 
-One table per lab section: each key, its value in every stage of cdk.json, and
-what it sets (the `doc` of its `setting`). tests/test_readme.py checks that the
-README holds exactly this output, so the documented defaults cannot drift.
+One table for the stage-level keys, then one per lab of the registry: each key, its
+value in every stage of cdk.json, and what it sets (the `description` of its pydantic
+`Field`). tests/test_readme.py checks that the README holds exactly this output, so
+the documented defaults cannot drift.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
-from stacks.config import StageConfig, cdk_json_context, load_stage_config
+from scripts.stack_outputs import OneLineParser
+from stacks.config import cdk_json_context, load_stage_config, stage_names
+from stacks.labs import LABS
 
 
 def _shown(value: Any) -> str:
@@ -35,23 +38,22 @@ def _table(stages: list[str], rows: list[tuple[str, list[Any], str]]) -> str:
 
 def reference() -> str:
     context = cdk_json_context()
-    stages = sorted(context["stages"], key=lambda name: (name != "sandbox", name))
+    stages = stage_names(context)
     configs = {stage: load_stage_config({**context, "stage": stage}) for stage in stages}
     protect_doc = "keep stateful data on destroy (RETAIN/SNAPSHOT, deletion protection)"
     blocks = [_table(stages, [("protect_data", [configs[s].protect_data for s in stages], protect_doc)])]
-    for section in dataclasses.fields(StageConfig):
-        if section.name in ("stage", "protect_data"):
-            continue
-        fields = dataclasses.fields(getattr(configs[stages[0]], section.name))
+    for lab in LABS:
+        fields = lab.config_type().model_fields
         rows = [
-            (f.name, [getattr(getattr(configs[s], section.name), f.name) for s in stages], f.metadata["doc"])
-            for f in fields
+            (name, [getattr(configs[s].sections[lab.package], name) for s in stages], field.description or "")
+            for name, field in fields.items()
         ]
-        blocks.append(f"`{section.name}`:\n\n" + _table(stages, rows))
+        blocks.append(f"`{lab.package}`:\n\n" + _table(stages, rows))
     return "\n\n".join(blocks)
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    OneLineParser(description=__doc__.split("\n")[0]).parse_args(argv)
     print(reference())
     return 0
 

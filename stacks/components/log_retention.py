@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import aws_logs as logs
 
-from stacks.config import LOG_RETENTION_DAYS
+from stacks.config_types import LOG_RETENTION_DAYS
 
 # Every value config.LOG_RETENTION_DAYS allows (the ones CloudWatch Logs accepts).
 _RETENTION_BY_DAYS = {

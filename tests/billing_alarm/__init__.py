@@ -1,1 +1,0 @@
-"""The billing-alarm lab's tests."""

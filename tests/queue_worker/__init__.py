@@ -1,1 +1,0 @@
-"""The queue-worker lab's tests."""

@@ -1,1 +1,0 @@
-"""The three-tier lab's tests."""

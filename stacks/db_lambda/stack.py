@@ -1,0 +1,171 @@
+"""Lab 10: Lambda -> IAM role -> Secrets Manager -> RDS MySQL (guide 000 v2, 002's pymysql handler)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from stacks.components.acknowledge import acknowledge
+from stacks.components.function_code import package_code
+from stacks.components.log_retention import log_retention
+from stacks.components.powertools_layer import powertools_layer
+from stacks.db_lambda.config import DbLambdaConfig
+from stacks.db_lambda.database import DB_NAME, Database
+from stacks.db_lambda.network import DB_PORT, Network
+from stacks.db_lambda.pymysql_layer import pymysql_layer
+
+HANDLER = "db_lambda.handler.lambda_handler"
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+
+class DbLambdaStack(cdk.Stack):
+    """Lambda in isolated subnets -> Secrets Manager (interface endpoint) -> RDS MySQL, no NAT.
+
+    Builds:
+    - `Network`: a VPC with two isolated subnets only (no internet gateway, no NAT), a
+      Secrets Manager interface endpoint with private DNS, flow logs, and security groups
+      chained by reference: function -> endpoint (443), function -> database or proxy (3306).
+    - `Database`: RDS MySQL 8.4, encrypted, private, with an RDS-managed master secret
+      (RDS rotates it; no rotation function); RDS Proxy in front when `rds_proxy` is set.
+    - `Function`: Python 3.14 arm64 in the isolated subnets with the pymysql layer (built
+      without Docker) and the Powertools layer, its own log group with retention, and a
+      role that may read that one secret, write that one log group and manage its ENIs.
+    Outputs: FunctionName, DbInstanceId, DbSecretArn, DbEndpoint, FunctionLogGroup,
+    SecretsManagerEndpointId (and DbProxyName with the proxy): what verify and the README use.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: DbLambdaConfig,
+        protect_data: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        network = Network(self, config=config)
+        database = Database(self, config=config, network=network, protect_data=protect_data)
+        if database.proxy is not None:
+            proxy_group = database.proxy.connections.security_groups[0]
+            assert isinstance(proxy_group, cdk.aws_ec2.SecurityGroup)
+            network.allow_mysql(network.function, "the function", proxy_group, "the proxy")
+        else:
+            network.allow_mysql(network.function, "the function", network.database, "the database")
+
+        function = self._function(config, network, database)
+        # Read that one secret (GetSecretValue, DescribeSecret), nothing else in Secrets Manager.
+        database.secret.grant_read(function)
+
+        outputs = {
+            "FunctionName": (function.function_name, "The function: aws lambda invoke it with an action event"),
+            "FunctionLogGroup": (function.log_group.log_group_name, "The function's log group (JSON lines)"),
+            "DbInstanceId": (database.instance.instance_identifier, "The RDS MySQL instance's identifier"),
+            "DbSecretArn": (database.secret.secret_arn, "The secret RDS manages for the master user"),
+            "DbEndpoint": (database.endpoint, "What the function connects to: the proxy, or the instance"),
+            "SecretsManagerEndpointId": (
+                network.secrets_manager_endpoint.vpc_endpoint_id,
+                "The Secrets Manager interface endpoint the function reaches it through (no NAT)",
+            ),
+        }
+        if database.proxy is not None:
+            outputs["DbProxyName"] = (database.proxy.db_proxy_name, "RDS Proxy in front of the database")
+        for name, (value, description) in outputs.items():
+            cdk.CfnOutput(self, name, value=value, description=description)
+
+    def _function(self, config: DbLambdaConfig, network: Network, database: Database) -> lambda_.Function:
+        # The function's own log group (Lambda's default one outlives the stack, with no retention).
+        log_group = logs.LogGroup(
+            self,
+            "FunctionLogs",
+            retention=log_retention(config.log_retention_days),
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        role = iam.Role(
+            self,
+            "FunctionRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="DB Lambda: its ENIs in the VPC, its log group, the database's secret",
+        )
+        function = lambda_.Function(
+            self,
+            "Function",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=HANDLER,
+            code=package_code("db_lambda"),
+            layers=[
+                pymysql_layer(self, "PyMySQLLayer", runtime=RUNTIME, architecture=ARCHITECTURE),
+                powertools_layer(self, "PowertoolsLayer", runtime=RUNTIME, architecture=ARCHITECTURE),
+            ],
+            role=role,
+            log_group=log_group,
+            vpc=network.vpc,
+            vpc_subnets=network.subnets,
+            security_groups=[network.function],
+            timeout=cdk.Duration.seconds(config.function_timeout_seconds),
+            memory_size=config.function_memory_mb,
+            environment={
+                "DB_HOST": database.endpoint,
+                "DB_PORT": str(DB_PORT),
+                "DB_NAME": DB_NAME,
+                "DB_SECRET_ARN": database.secret.secret_arn,
+                # RDS Proxy presents a public ACM certificate, which the runtime's trust store
+                # verifies; the instance's certificate comes from the RDS CA, which it lacks, so a
+                # direct connection is encrypted without checking the server's identity.
+                "DB_SSL_MODE": "VERIFY_IDENTITY" if database.proxy is not None else "REQUIRED",
+                "POWERTOOLS_SERVICE_NAME": "db-lambda",
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+            },
+        )
+        log_group.grant_write(role)
+        # Lambda creates and deletes the function's network interfaces in the VPC with this role
+        # (what the managed AWSLambdaVPCAccessExecutionRole grants, without its logs:* on every group).
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "ec2:CreateNetworkInterface",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSubnets",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses",
+                    "ec2:UnassignPrivateIpAddresses",
+                ],
+                resources=["*"],
+            )
+        )
+        self._acknowledge(function)
+        return function
+
+    @staticmethod
+    def _acknowledge(function: lambda_.Function) -> None:
+        """cdk-nag findings that do not apply here, each on the one resource it names."""
+        assert function.role is not None
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            "AwsSolutions-IAM5[Resource::*]",
+            "Only the six EC2 network-interface actions Lambda needs to attach the function to its VPC "
+            "use Resource * (as AWS's AWSLambdaVPCAccessExecutionRole does: Describe calls have no resource "
+            "scope); the log group and the secret are named by ARN.",
+        )
+        cfn_function = function.node.default_child
+        assert cfn_function is not None
+        acknowledge(
+            cfn_function,
+            "Serverless-LambdaDLQ",
+            "The function is only invoked synchronously (aws lambda invoke, the verify step); a "
+            "dead-letter queue serves asynchronous invocations only, and callers see every error.",
+        )
+        acknowledge(
+            cfn_function,
+            "Serverless-LambdaTracing",
+            "X-Ray would need its own interface endpoint in these isolated subnets (about 15 USD a "
+            "month for two AZs) or a NAT; the lab has neither on purpose, and logs carry each request.",
+        )

@@ -1,0 +1,34 @@
+"""Monthly cost of the fanout lab for one stage's configuration, with the arithmetic.
+
+    python -m scripts.cost --lab fanout [--stage prod]
+
+At idle the lab costs its alarms and the alert topic's key: SNS and SQS charge per
+request, and nothing polls the queues until a learner runs the reader.
+"""
+
+from __future__ import annotations
+
+from stacks.cost_model import Line, monthly
+from stacks.fanout.config import FanoutConfig
+from stacks.fanout.filters import ROUTES
+
+CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm metric; first 10 alarms free
+KMS_KEY_MONTH = 1.00  # the alert topic's customer-managed key, prorated hourly
+DEAD_LETTER_QUEUES_PER_ROUTE = 2  # the queue's DLQ and the subscription's DLQ, one alarm each
+
+NOT_COUNTED = (
+    "Per use, not in the lines: SNS publishes 0.50 USD per million, SNS-to-SQS deliveries free, SQS requests "
+    "0.40 USD per million (a filtered-out event costs no delivery), analytics' body filter 0.09 USD per GB "
+    "of payload scanned (attribute filters are free), KMS requests for the aws/sns key 0.03 USD per 10,000. "
+    "Free tier: 1 million SNS publishes and SQS requests, 10 alarms a month."
+)
+
+
+def monthly_lines(config: FanoutConfig) -> list[Line]:
+    del config  # the idle cost does not depend on the stage's retention or receive count
+    alarms = len(ROUTES) * DEAD_LETTER_QUEUES_PER_ROUTE
+    return [
+        monthly("CloudWatch alarms on the dead-letter queues", alarms, "alarms", CLOUDWATCH_STANDARD_ALARM_MONTH),
+        monthly("KMS customer-managed key (alert topic)", 1, "key", KMS_KEY_MONTH),
+        Line("SNS topic and SQS queues at idle", "no requests, no charge", 0.0),
+    ]

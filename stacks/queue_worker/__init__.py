@@ -1,0 +1,1 @@
+"""The queue_worker lab."""

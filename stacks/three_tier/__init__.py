@@ -1,0 +1,1 @@
+"""The three_tier lab."""

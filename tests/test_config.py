@@ -1,0 +1,121 @@
+"""Bad configuration stops the synth with one line naming the key, the value and what is allowed."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks.billing_alarm.config import BillingAlarmConfig
+from stacks.config import REPO_ROOT, ConfigError, StageConfig, load_stage_config
+from tests.harness import STAGES, stage_context
+
+
+def sandbox_context_with(path: str, value: Any) -> dict[str, Any]:
+    """The sandbox context with one dotted key under stages.sandbox set (or deleted, for ...)."""
+    context = copy.deepcopy(stage_context("sandbox"))
+    *parents, leaf = path.split(".")
+    block = context["stages"]["sandbox"]
+    for parent in parents:
+        block = block[parent]
+    if value is ...:
+        del block[leaf]
+    else:
+        block[leaf] = value
+    return context
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_shipped_stages_load(stage: str) -> None:
+    config = load_stage_config(stage_context(stage))
+    assert isinstance(config, StageConfig)
+    assert config.stage == stage
+    assert config.protect_data is (stage == "prod")
+
+
+def test_stage_defaults_to_sandbox() -> None:
+    context = stage_context("sandbox")
+    del context["stage"]
+    assert load_stage_config(context).stage == "sandbox"
+
+
+def test_unknown_stage_names_the_allowed_ones() -> None:
+    context = stage_context("sandbox")
+    context["stage"] = "staging"
+    with pytest.raises(ConfigError) as error:
+        load_stage_config(context)
+    assert str(error.value) == (
+        'invalid configuration: stage = "staging": must be one of prod, sandbox (set with -c stage=NAME)'
+    )
+
+
+BAD_VALUES = [
+    # (dotted key under stages.sandbox, bad value, expected message fragment)
+    ("three_tier.nat_count", ..., "stages.sandbox.three_tier.nat_count = null: is missing; this block needs:"),
+    ("three_tier.nat_counts", 1, "stages.sandbox.three_tier.nat_counts = 1: unknown key; allowed keys: vpc_cidr,"),
+    ("protect_data", "yes", 'stages.sandbox.protect_data = "yes": must be true or false'),
+    ("three_tier.asg_max_capacity", "2", 'three_tier.asg_max_capacity = "2": must be a whole number'),
+    ("three_tier.asg_max_capacity", True, "three_tier.asg_max_capacity = true: must be a whole number"),
+    ("three_tier.asg_max_capacity", 2.5, "three_tier.asg_max_capacity = 2.5: must be a whole number"),
+    ("three_tier.scheduled_scaling", 1, "three_tier.scheduled_scaling = 1: must be true or false"),
+    ("three_tier.vpc_cidr", "8.8.0.0/16", "must be a private IPv4 CIDR (10/8, 172.16/12 or 192.168/16)"),
+    ("three_tier.vpc_cidr", "10.0.0.0/8", "with a /16-/16 prefix"),
+    ("three_tier.vpc_cidr", "10.0.1.0/16", "and no host bits set"),
+    ("three_tier.vpc_cidr", "not-a-cidr", 'vpc_cidr = "not-a-cidr": must be a private IPv4 CIDR'),
+    ("three_tier.instance_type", "t3micro", 'instance_type = "t3micro": must be an EC2 instance type like t3.micro'),
+    ("three_tier.db_instance_type", "db.t3.micro", "no 'db.' prefix"),
+    ("three_tier.nat_type", "gatway", 'nat_type = "gatway": must be one of "instance", "gateway"'),
+    ("three_tier.log_retention_days", 10, "log_retention_days = 10: must be one of 1, 3, 5, 7, 14, 30"),
+    ("three_tier.certificate_arn", "arn:aws:acm:xx", "must be an ACM certificate ARN"),
+    ("billing_alarm.alarm_thresholds_usd", [-5], "alarm_thresholds_usd[0] = -5: must be between 1 and 100000"),
+    ("billing_alarm.alarm_thresholds_usd", [], "alarm_thresholds_usd = []: must be a list of 1 to 10 items"),
+    ("billing_alarm.alarm_thresholds_usd", [10, 10], "must not repeat an item"),
+    ("billing_alarm.alarm_thresholds_usd", 10, "alarm_thresholds_usd = 10: must be a list of numbers"),
+    ("billing_alarm.alarm_thresholds_usd", ["10"], 'alarm_thresholds_usd[0] = "10": must be a number'),
+    ("billing_alarm.monthly_budget_usd", -1, "monthly_budget_usd = -1: must be between 1 and 100000"),
+    ("billing_alarm.alarm_email", "ops@", 'alarm_email = "ops@": must be an e-mail address like ops@example.com'),
+    ("billing_alarm.alarm_email", "a b@example.com", "must be an e-mail address"),
+    ("billing_alarm.region", "eu-west-1", "must be us-east-1: AWS publishes billing metrics"),
+    ("billing_alarm.region", "mars", 'region = "mars": must be an AWS region name like us-east-1'),
+    ("queue_worker", [], "stages.sandbox.queue_worker = []: must be an object"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), BAD_VALUES, ids=[f"{k}={v!r}" for k, v, _ in BAD_VALUES])
+def test_bad_value_is_one_clear_line(key: str, value: Any, expected: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_stage_config(sandbox_context_with(key, value))
+    message = str(error.value)
+    assert expected in message
+    assert message.startswith("invalid configuration: stages.sandbox.")
+    assert "\n" not in message
+
+
+def test_optional_key_may_be_absent_because_the_cli_drops_nulls() -> None:
+    config = load_stage_config(sandbox_context_with("billing_alarm.alarm_email", ...))
+    assert config.section(BillingAlarmConfig).alarm_email is None
+
+
+def test_thresholds_are_read_as_a_tuple_of_numbers() -> None:
+    config = load_stage_config(sandbox_context_with("billing_alarm.alarm_thresholds_usd", [5, 12.5]))
+    assert config.section(BillingAlarmConfig).alarm_thresholds_usd == (5.0, 12.5)
+
+
+def test_app_exits_1_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    """What `make synth` shows: the CLI runs app.py with the context in CDK_CONTEXT_JSON."""
+    context = sandbox_context_with("three_tier.asg_min_capacity", "one")
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        'error: invalid configuration: stages.sandbox.three_tier.asg_min_capacity = "one": must be a whole number'
+    ]
+    assert "Traceback" not in result.stdout
