@@ -22,7 +22,16 @@ PYMYSQL_PIN := layers/pymysql/requirements.txt
 PYMYSQL_LAYER := build/pymysql-layer
 PYMYSQL_STAMP := build/.pymysql-layer-installed
 
+# The sandbox loop: LAB is a lab's name as in the README's labs table; YES=1 confirms a
+# non-sandbox stage's cost without asking. `make leftovers` looks at every stage unless
+# STAGE is given on the command line (or in the environment).
+LAB ?=
+YES ?=
+LAB_ARGS = --lab "$(LAB)" --stage "$(STAGE)"
+LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage "$(STAGE)")
+
 .PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean mariadb pymysql-layer
+.PHONY: preflight deploy verify destroy leftovers
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
@@ -32,6 +41,11 @@ help:
 	@echo "make pymysql-layer       build the db-lambda function's pymysql layer into build/pymysql-layer/"
 	@echo "make mariadb             install MariaDB from Debian's packages (the db-lambda tests start a private server)"
 	@echo "make clean               remove .venv, node_modules and cdk.out"
+	@echo "make preflight LAB=...   check the AWS account before deploying a lab [STAGE=prod YES=1]"
+	@echo "make deploy LAB=...      preflight, then npx cdk deploy of the lab's stack [STAGE=prod YES=1]"
+	@echo "make verify LAB=...      prove that the deployed lab works: a table of checks [STAGE=prod]"
+	@echo "make destroy LAB=...     npx cdk destroy --force of the lab's stack, then leftovers [STAGE=prod]"
+	@echo "make leftovers           what of this project is still in the account, and its cost [STAGE=...]"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +117,23 @@ mariadb:
 		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y --no-install-recommends mariadb-server; \
 	fi
+
+# The sandbox loop (README "The sandbox loop"). preflight and deploy synthesize, so they
+# need what synth needs; verify and leftovers only read the account.
+preflight: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+	$(VENV)/bin/python -m scripts.sandbox.preflight $(LAB_ARGS) $(if $(YES),--yes)
+
+deploy: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+	$(VENV)/bin/python -m scripts.sandbox.deploy deploy $(LAB_ARGS) $(if $(YES),--yes)
+
+verify: $(RUNTIME_STAMP)
+	$(VENV)/bin/python -m scripts.sandbox.verify $(LAB_ARGS)
+
+destroy: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP)
+	$(VENV)/bin/python -m scripts.sandbox.deploy destroy $(LAB_ARGS)
+
+leftovers: $(RUNTIME_STAMP)
+	$(VENV)/bin/python -m scripts.sandbox.leftovers $(LEFTOVER_STAGE)
 
 clean:
 	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

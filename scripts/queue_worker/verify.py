@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from scripts.queue_worker.producer import sample_readings, send_bodies
+from scripts.queue_worker.send_readings import sample_readings, send_bodies
 from scripts.sandbox.checks import CheckResult, Waiter, check
 from scripts.sandbox.waits import until
 

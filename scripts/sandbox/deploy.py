@@ -21,8 +21,8 @@ from typing import Any
 import boto3
 
 from scripts.sandbox import leftovers, preflight
-from scripts.sandbox.labs import Lab
 from scripts.stack_outputs import OneLineParser, run
+from stacks.labs import Lab
 
 
 def deploy_command(lab: Lab, stage: str, *, yes: bool) -> list[str]:

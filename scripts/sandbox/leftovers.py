@@ -26,14 +26,15 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from scripts.cost_model import PRICES_REVIEWED, total
-from scripts.sandbox import resources
-from scripts.sandbox.labs import LABS, PROJECT_TAG, Lab
+from scripts.sandbox import lab_cost, resources
 from scripts.sandbox.resources import Leftover
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 from stacks.config import ConfigError
+from stacks.cost_model import PRICES_REVIEWED, total
+from stacks.labs import LABS, PROJECT_TAG, Lab
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
+PROJECT_KEY = "Project"  # the tags stacks/app_builder.py puts on every resource
 STAGE_TAG = "Stage"
 
 
@@ -55,7 +56,7 @@ class Search:
         return _key(arn) in self.seen
 
     def wanted(self, tags: dict[str, str]) -> bool:
-        return tags.get(PROJECT_TAG[0]) == PROJECT_TAG[1] and self.stage in (None, tags.get(STAGE_TAG))
+        return tags.get(PROJECT_KEY) == PROJECT_TAG and self.stage in (None, tags.get(STAGE_TAG))
 
 
 def find(session: Any, regions: Iterable[str], stage: str | None) -> list[Leftover]:
@@ -109,14 +110,14 @@ def _deployed_cost(lab: Lab | None, stage: str | None) -> float | None:
     if lab is None or stage is None:
         return None
     try:
-        return total(lab.cost_lines(stage))
+        return total(lab_cost.monthly_lines(lab, stage))
     except ConfigError:  # a stage no longer in cdk.json: the cost is unknown here, not an error
         return None
 
 
 def _tagged(search: Search, region: str, live_stacks: set[str]) -> None:
     tagging = search.session.client("resourcegroupstaggingapi", region_name=region)
-    filters = [{"Key": PROJECT_TAG[0], "Values": [PROJECT_TAG[1]]}]
+    filters = [{"Key": PROJECT_KEY, "Values": [PROJECT_TAG]}]
     if search.stage is not None:
         filters.append({"Key": STAGE_TAG, "Values": [search.stage]})
     for page in tagging.get_paginator("get_resources").paginate(TagFilters=filters):

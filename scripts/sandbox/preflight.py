@@ -27,10 +27,10 @@ from typing import Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from scripts.cost_model import render, total
-from scripts.sandbox import assembly
-from scripts.sandbox.labs import LABS, Lab, lab_named
+from scripts.sandbox import assembly, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
+from stacks.cost_model import render, total
+from stacks.labs import LABS, Lab, lab_named
 
 SANDBOX_STAGE = "sandbox"
 BOOTSTRAP_STACK = "CDKToolkit"
@@ -173,7 +173,7 @@ def confirm_cost(pre: Preflight, *, yes: bool, ask: Ask) -> None:
     """Outside the sandbox stage, say what the lab costs and get an explicit yes."""
     if pre.stage == SANDBOX_STAGE:
         return
-    lines = pre.lab.cost_lines(pre.stage)
+    lines = lab_cost.monthly_lines(pre.lab, pre.stage)
     print(render(f"{pre.lab.name}, stage {pre.stage}: monthly cost estimate (scripts/cost_*.py)", lines), file=pre.out)
     usd = f"about {total(lines):.2f} USD a month"
     if yes:

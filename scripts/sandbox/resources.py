@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from scripts.cost_model import HOURS_PER_MONTH
+from stacks.cost_model import HOURS_PER_MONTH
 
 GB = 1e9
 LOGS_STORED_GB_MONTH = 0.03

@@ -22,8 +22,8 @@ import boto3
 
 from scripts.sandbox import preflight
 from scripts.sandbox.checks import CheckResult, Waiter
-from scripts.sandbox.labs import Lab
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
+from stacks.labs import Lab
 
 
 def render(results: Sequence[CheckResult]) -> str:

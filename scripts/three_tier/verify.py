@@ -6,13 +6,12 @@ stack's outputs (SiteUrl, DatabaseEndpoint, DatabaseSecretArn):
   (new instances need 2-3 minutes to pass the load balancer's health checks);
 - in prod, two different instances answer (the guide's two AZs);
 - the target group has healthy targets (two in prod);
-- the database is available, and its secret holds the credentials of that database
-  (the password is read to compare the host, never printed).
+- the database is available, and the DatabaseSecretArn output is the secret RDS manages
+  for that database (not impaired, not scheduled for deletion; its value is never read).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.error
 import urllib.request
@@ -20,8 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from scripts.sandbox.checks import CheckResult, Waiter, check
-from scripts.sandbox.labs import PROJECT_TAG
 from scripts.sandbox.waits import until
+from stacks.labs import PROJECT_TAG
 
 LAB = "three-tier"
 PROD_STAGE = "prod"
@@ -35,6 +34,8 @@ DATABASE_TIMEOUT_S = 600
 SECOND_INSTANCE_TIMEOUT_S = 120
 REQUEST_TIMEOUT_S = 5
 MAX_PAGE_BYTES = 65536
+# RDS's word for a managed secret it cannot use (a disabled KMS key, a failed rotation).
+IMPAIRED = "impaired"
 
 
 def run_checks(session: Any, outputs: dict[str, str], stage: str, wait: Waiter) -> list[CheckResult]:
@@ -48,7 +49,7 @@ def run_checks(session: Any, outputs: dict[str, str], stage: str, wait: Waiter) 
     results += [
         check("target group has healthy targets", lambda: healthy_targets(session, stage, wait, instances)),
         check("database is available", lambda: database_available(session, outputs, wait)),
-        check("database secret exists and names this database", lambda: secret_matches(session, outputs)),
+        check("database secret exists and is this database's", lambda: secret_of_database(session, outputs)),
     ]
     return results
 
@@ -118,7 +119,7 @@ def target_groups(session: Any, stage: str) -> list[str]:
     """The lab's target groups, by the tags every lab resource carries."""
     tagging = session.client("resourcegroupstaggingapi")
     filters = [
-        {"Key": PROJECT_TAG[0], "Values": [PROJECT_TAG[1]]},
+        {"Key": "Project", "Values": [PROJECT_TAG]},
         {"Key": "Lab", "Values": [LAB]},
         {"Key": "Stage", "Values": [stage]},
     ]
@@ -150,18 +151,24 @@ def healthy_targets(session: Any, stage: str, wait: Waiter, required: int) -> st
     return f"{len(healthy)} healthy: " + ", ".join(healthy)
 
 
-def database_available(session: Any, outputs: dict[str, str], wait: Waiter) -> str:
+def database_instance(session: Any, outputs: dict[str, str]) -> dict[str, Any] | None:
+    """The RDS instance behind the DatabaseEndpoint output, or None."""
     endpoint = _output(outputs, "DatabaseEndpoint")
-    rds = session.client("rds")
+    for page in session.client("rds").get_paginator("describe_db_instances").paginate():
+        for instance in page["DBInstances"]:
+            if instance.get("Endpoint", {}).get("Address") == endpoint:
+                return dict(instance)
+    return None
+
+
+def database_available(session: Any, outputs: dict[str, str], wait: Waiter) -> str:
     status = {"value": "not found"}
 
     def available() -> dict[str, Any] | None:
-        for page in rds.get_paginator("describe_db_instances").paginate():
-            for instance in page["DBInstances"]:
-                if instance.get("Endpoint", {}).get("Address") == endpoint:
-                    status["value"] = instance["DBInstanceStatus"]
-                    return instance if status["value"] == "available" else None
-        return None
+        instance = database_instance(session, outputs)
+        if instance is not None:
+            status["value"] = instance["DBInstanceStatus"]
+        return instance if status["value"] == "available" else None
 
     instance = until(
         wait,
@@ -175,18 +182,25 @@ def database_available(session: Any, outputs: dict[str, str], wait: Waiter) -> s
     return f"{instance['DBInstanceIdentifier']} available ({instance['Engine']} {instance['EngineVersion']}, {shape})"
 
 
-def secret_matches(session: Any, outputs: dict[str, str]) -> str:
+def secret_of_database(session: Any, outputs: dict[str, str]) -> str:
+    """The output's secret is the one RDS manages for this database, and it is usable (the value is never read)."""
     arn = _output(outputs, "DatabaseSecretArn")
-    endpoint = _output(outputs, "DatabaseEndpoint")
-    secrets = session.client("secretsmanager")
-    described = secrets.describe_secret(SecretId=arn)
+    instance = database_instance(session, outputs)
+    if instance is None:
+        raise AssertionError(f"no database answers to {outputs['DatabaseEndpoint']}")
+    managed = instance.get("MasterUserSecret") or {}
+    if managed.get("SecretArn") != arn:
+        owner = managed.get("SecretArn", "none: the password is not managed by RDS")
+        raise AssertionError(f"{instance['DBInstanceIdentifier']}'s secret is {owner}, not the output's {arn}")
+    if managed.get("SecretStatus") == IMPAIRED:
+        raise AssertionError(
+            f"RDS reports the secret as {IMPAIRED}: its KMS key or rotation failed, see the RDS console"
+        )
+    described = session.client("secretsmanager").describe_secret(SecretId=arn)
     if described.get("DeletedDate"):
         raise AssertionError(f"secret {described['Name']} is scheduled for deletion")
-    value = json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])
-    if value.get("host") != endpoint:
-        raise AssertionError(f"secret {described['Name']} names host {value.get('host')!r}, not {endpoint}")
     rotation = "rotation on" if described.get("RotationEnabled") else "rotation off"
-    return f"{described['Name']}: user {value.get('username')}, host matches, {rotation} (password not shown)"
+    return f"{described['Name']}: managed by RDS, {managed.get('SecretStatus')}, {rotation} (value not read)"
 
 
 def _output(outputs: dict[str, str], key: str) -> str:

@@ -19,7 +19,7 @@ from moto import mock_aws
 
 from queue_worker import handler
 from scripts.queue_worker import verify
-from scripts.readings_table import create_readings_table
+from scripts.queue_worker.readings_table import create_readings_table
 from tests.sandbox.fakes import FakeTime, moto_session
 
 REGION = "eu-west-1"

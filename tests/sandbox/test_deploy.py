@@ -104,7 +104,7 @@ def test_a_bad_lab_or_command_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as raised:
         deploy.main(["deploy", "--lab", "QueueWorker"])
     assert raised.value.code == 2
-    assert capsys.readouterr().err.startswith("error: unknown lab 'QueueWorker': LAB must be one of three-tier")
+    assert capsys.readouterr().err.startswith("error: unknown lab 'QueueWorker': must be one of three-tier")
     with pytest.raises(SystemExit):
         deploy.main(["redeploy", "--lab", "queue-worker"])
     assert capsys.readouterr().err.count("\n") == 1

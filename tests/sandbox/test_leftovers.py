@@ -12,7 +12,10 @@ from typing import Any
 import pytest
 
 from scripts.sandbox import leftovers
+from scripts.sandbox.lab_cost import monthly_lines
 from scripts.sandbox.resources import Arn, Leftover
+from stacks.cost_model import total
+from stacks.labs import lab_named
 from tests.sandbox.conftest import REGION
 from tests.sandbox.deployed import create_stack
 
@@ -133,7 +136,8 @@ def test_a_deployed_lab_stack_is_listed_with_the_lab_s_monthly_cost(aws: Any) ->
     assert (stack.kind, stack.name) == ("CloudFormation stack", "QueueWorker")
     assert "still deployed" in stack.note
     assert stack.action == "make destroy LAB=queue-worker STAGE=sandbox"
-    assert stack.monthly_usd == pytest.approx(1.56, abs=0.01), "the queue-worker's idle month"
+    idle_month = total(monthly_lines(lab_named("queue-worker"), "sandbox"))
+    assert stack.monthly_usd == pytest.approx(idle_month), "the queue-worker's idle month, from its cost model"
 
 
 def test_a_stage_keeps_only_its_own_tagged_resources(aws: Any) -> None:

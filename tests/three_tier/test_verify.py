@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from scripts.three_tier import verify
-from stacks.three_tier import WEB_SERVER_COMMANDS
+from stacks.three_tier.boot_scripts import WEB_SERVER_COMMANDS
 from tests.sandbox.fakes import FakeTime, local_site, moto_session, page
 
 REGION = "eu-west-1"
@@ -20,7 +19,7 @@ SITE_CHECK = "site answers 200 with an instance's page"
 TWO_INSTANCES = "2 different instances answer"
 TARGETS = "target group has healthy targets"
 DATABASE = "database is available"
-SECRET = "database secret exists and names this database"
+SECRET = "database secret exists and is this database's"
 
 
 @dataclass
@@ -38,8 +37,8 @@ def session(fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iter
         yield moto_session(REGION)
 
 
-def deploy_lab(session: Any, stage: str, *, instances: int = 2, secret_host: str | None = None) -> Deployed:
-    """What the ThreeTier stack creates, as far as verify looks: tagged target group, DB, secret."""
+def deploy_lab(session: Any, stage: str, *, instances: int = 2, secret_arn: str | None = None) -> Deployed:
+    """What the ThreeTier stack creates, as far as verify looks: tagged target group, DB, its secret."""
     ec2 = session.client("ec2")
     reservation = ec2.run_instances(ImageId=ANY_IMAGE, MinCount=instances, MaxCount=instances, InstanceType="t3.micro")
     instance_ids = [instance["InstanceId"] for instance in reservation["Instances"]]
@@ -58,6 +57,7 @@ def deploy_lab(session: Any, stage: str, *, instances: int = 2, secret_host: str
         ],
     )["TargetGroups"][0]["TargetGroupArn"]
     elbv2.register_targets(TargetGroupArn=target_group, Targets=[{"Id": i, "Port": 80} for i in instance_ids])
+    # RDS-managed credentials, as the stack configures them: RDS creates and rotates the secret.
     database = session.client("rds").create_db_instance(
         DBInstanceIdentifier="threetier-database",
         DBInstanceClass="db.t3.micro",
@@ -65,14 +65,13 @@ def deploy_lab(session: Any, stage: str, *, instances: int = 2, secret_host: str
         EngineVersion="8.4.10",
         AllocatedStorage=20,
         MasterUsername="admin",
-        MasterUserPassword="generated-by-secrets-manager",
+        ManageMasterUserPassword=True,
     )["DBInstance"]
-    endpoint = database["Endpoint"]["Address"]
-    secret = session.client("secretsmanager").create_secret(
-        Name="ThreeTierDatabaseSecret",
-        SecretString=json.dumps({"username": "admin", "password": "p4ss", "host": secret_host or endpoint}),
-    )["ARN"]
-    return Deployed(session, instance_ids, {"DatabaseEndpoint": endpoint, "DatabaseSecretArn": secret})
+    outputs = {
+        "DatabaseEndpoint": database["Endpoint"]["Address"],
+        "DatabaseSecretArn": secret_arn or database["MasterUserSecret"]["SecretArn"],
+    }
+    return Deployed(session, instance_ids, outputs)
 
 
 def run(deployed: Deployed, url: str, stage: str, time: FakeTime | None = None) -> dict[str, Any]:
@@ -91,8 +90,9 @@ def test_a_working_sandbox_passes_every_check(session: Any) -> None:
     assert results[SITE_CHECK].detail == f"HTTP 200 from {url}, page of {instance}"
     assert results[TARGETS].detail == f"1 healthy: {instance}"
     assert results[DATABASE].detail == "threetier-database available (mysql 8.4.10, single-AZ)"
-    assert "user admin, host matches" in results[SECRET].detail
-    assert "p4ss" not in str(results), "the password is never shown"
+    assert results[SECRET].detail.startswith("rds!db-")
+    assert "managed by RDS" in results[SECRET].detail
+    assert "P@55w0rd" not in str(results), "the password is never shown"
     assert requests == ["/"]
 
 
@@ -186,12 +186,23 @@ def test_a_stopped_database_fails_with_its_status(session: Any) -> None:
     assert result.detail == "WaitTimeout: the database to be available: not done after 600 s (last: stopped)"
 
 
-def test_a_secret_for_another_host_fails(session: Any) -> None:
-    deployed = deploy_lab(session, "sandbox", instances=1, secret_host="other.example.com")
+def test_a_secret_that_is_not_the_database_s_fails(session: Any) -> None:
+    other = session.client("secretsmanager").create_secret(Name="copied-by-hand", SecretString="{}")["ARN"]
+    deployed = deploy_lab(session, "sandbox", instances=1, secret_arn=other)
     with local_site([(200, page(deployed.instances[0]))]) as (url, _):
         result = run(deployed, url, "sandbox")[SECRET]
     assert not result.passed
-    assert "names host 'other.example.com', not threetier-database." in result.detail
+    assert result.detail.startswith("AssertionError: threetier-database's secret is arn:aws:secretsmanager:")
+    assert result.detail.endswith(f"not the output's {other}")
+
+
+def test_a_deleted_secret_fails(session: Any) -> None:
+    deployed = deploy_lab(session, "sandbox", instances=1)
+    session.client("secretsmanager").delete_secret(SecretId=deployed.outputs["DatabaseSecretArn"])
+    with local_site([(200, page(deployed.instances[0]))]) as (url, _):
+        result = run(deployed, url, "sandbox")[SECRET]
+    assert not result.passed
+    assert "is scheduled for deletion" in result.detail
 
 
 def test_a_missing_output_fails_its_checks_without_an_exception(session: Any) -> None:
