@@ -34,6 +34,7 @@ from stacks.cost_model import PRICES_REVIEWED, total
 from stacks.labs import LABS, PROJECT_TAG, Lab
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
+BOOTSTRAP_STACK = "CDKToolkit"
 PROJECT_KEY = "Project"  # the tags stacks/app_builder.py puts on every resource
 STAGE_TAG = "Stage"
 
@@ -46,6 +47,7 @@ class Search:
     stage: str | None
     seen: set[str] = field(default_factory=set)
     found: list[Leftover] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said, not counted
 
     def add(self, arn: str, leftover: Leftover | None) -> None:
         if leftover is not None and not self.has(arn):
@@ -59,7 +61,7 @@ class Search:
         return tags.get(PROJECT_KEY) == PROJECT_TAG and self.stage in (None, tags.get(STAGE_TAG))
 
 
-def find(session: Any, regions: Iterable[str], stage: str | None) -> list[Leftover]:
+def find(session: Any, regions: Iterable[str], stage: str | None) -> Search:
     search = Search(session, stage)
     for region in regions:
         live = _stacks(search, region)
@@ -67,7 +69,7 @@ def find(session: Any, regions: Iterable[str], stage: str | None) -> list[Leftov
         _log_groups(search, region)
         _rds_snapshots(search, region)
         _kms_keys(search, region)
-    return search.found
+    return search
 
 
 def _stacks(search: Search, region: str) -> set[str]:
@@ -80,6 +82,11 @@ def _stacks(search: Search, region: str) -> set[str]:
     for stack in stacks:
         tags = {tag["Key"]: tag["Value"] for tag in stack.get("Tags", [])}
         name = stack["StackName"]
+        if name == BOOTSTRAP_STACK:
+            search.notes.append(
+                f"Not counted: the {BOOTSTRAP_STACK} bootstrap stack in {region}, shared by every lab "
+                "(cents a month); remove it at the very end (README, Before you deploy, step 7)."
+            )
         if not (search.wanted(tags) or (name in labs and search.stage is None)):
             continue
         live.add(name)
@@ -216,11 +223,13 @@ def report(session: Any, *, stage: str | None, extra_regions: Sequence[str]) -> 
     regions = regions_to_search(session, extra_regions)
     stages = f"stage {stage}" if stage else "every stage"
     print(f"Leftovers of cloudops-cdk-labs ({stages}) in {', '.join(regions)}:")
-    leftovers = find(session, regions, stage)
-    if leftovers:
-        print(render(leftovers))
-    print(summary(leftovers, regions))
-    return 1 if any(item.billable for item in leftovers) else 0
+    search = find(session, regions, stage)
+    if search.found:
+        print(render(search.found))
+    print(summary(search.found, regions))
+    for note in search.notes:
+        print(note)
+    return 1 if any(item.billable for item in search.found) else 0
 
 
 def parse_args(argv: Sequence[str] | None) -> Any:

@@ -174,7 +174,8 @@ def confirm_cost(pre: Preflight, *, yes: bool, ask: Ask) -> None:
     if pre.stage == SANDBOX_STAGE:
         return
     lines = lab_cost.monthly_lines(pre.lab, pre.stage)
-    print(render(f"{pre.lab.name}, stage {pre.stage}: monthly cost estimate (scripts/cost_*.py)", lines), file=pre.out)
+    title = f"{pre.lab.name}, stage {pre.stage}: monthly cost (python -m scripts.cost --lab {pre.lab.name})"
+    print(render(title, lines), file=pre.out)
     usd = f"about {total(lines):.2f} USD a month"
     if yes:
         pre.add("ok", f"stage {pre.stage} ({usd}) confirmed with --yes")

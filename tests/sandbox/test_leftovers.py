@@ -93,7 +93,7 @@ def test_an_account_with_kept_data_lists_each_item_with_its_cost_and_fails(
     code = leftovers.main([], session=aws)
     out = capsys.readouterr().out
     # Then each is found once, with its monthly cost, in the region it is in
-    found = by_name(leftovers.find(aws, [REGION, "us-east-1"], None))
+    found = by_name(leftovers.find(aws, [REGION, "us-east-1"], None).found)
     assert found["threetier-final"].kind == "RDS DB snapshot"
     assert found["threetier-final"].monthly_usd == pytest.approx(20 * 0.095)
     secret = next(item for item in found.values() if item.kind == "secret")
@@ -118,7 +118,15 @@ def test_an_account_with_kept_data_lists_each_item_with_its_cost_and_fails(
 def test_a_clean_account_exits_zero(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
     someone_elses(aws)
     assert leftovers.main([], session=aws) == 0
-    assert "Nothing of cloudops-cdk-labs is left in eu-west-1, us-east-1." in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[-1] == "Nothing of cloudops-cdk-labs is left in eu-west-1, us-east-1."
+
+
+def test_the_bootstrap_stack_is_mentioned_but_not_counted(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    create_stack(aws, "us-east-1", "CDKToolkit", outputs={"BootstrapVersion": "30"})
+    assert leftovers.main([], session=aws) == 0
+    out = capsys.readouterr().out
+    assert "Nothing of cloudops-cdk-labs is left in eu-west-1, us-east-1." in out
+    assert "Not counted: the CDKToolkit bootstrap stack in us-east-1, shared by every lab" in out
 
 
 def test_only_free_leftovers_exit_zero_but_are_listed(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,7 +140,7 @@ def test_only_free_leftovers_exit_zero_but_are_listed(aws: Any, capsys: pytest.C
 
 def test_a_deployed_lab_stack_is_listed_with_the_lab_s_monthly_cost(aws: Any) -> None:
     create_stack(aws, REGION, "QueueWorker", tags={**PROJECT, "Stage": "sandbox"})
-    [stack] = leftovers.find(aws, [REGION], None)
+    [stack] = leftovers.find(aws, [REGION], None).found
     assert (stack.kind, stack.name) == ("CloudFormation stack", "QueueWorker")
     assert "still deployed" in stack.note
     assert stack.action == "make destroy LAB=queue-worker STAGE=sandbox"
@@ -143,7 +151,7 @@ def test_a_deployed_lab_stack_is_listed_with_the_lab_s_monthly_cost(aws: Any) ->
 def test_a_stage_keeps_only_its_own_tagged_resources(aws: Any) -> None:
     keep_prod_data(aws)
     sandbox_key = key_pending_deletion(aws, REGION, "sandbox")
-    found = by_name(leftovers.find(aws, [REGION], "sandbox"))
+    found = by_name(leftovers.find(aws, [REGION], "sandbox").found)
     # The prod data is not listed for the sandbox stage; untagged log groups carry no stage and are.
     assert set(found) == {sandbox_key, PROVIDER_LOG_GROUP}
 
