@@ -44,7 +44,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
     destroy = commands.add_parser("destroy", help="npx cdk destroy --force of the lab's stack, then leftovers")
     preflight.add_lab_arguments(destroy)
     args = parser.parse_args(argv)
-    args.lab = preflight.lab_argument(parser, args.lab)
+    preflight.lab_and_stage(parser, args)
     return args
 
 

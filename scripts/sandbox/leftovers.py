@@ -30,7 +30,7 @@ from scripts.sandbox import lab_cost, resources
 from scripts.sandbox.resources import Leftover
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 from stacks.config import ConfigError
-from stacks.cost_model import PRICES_REVIEWED, total
+from stacks.cost_model import PRICES_REVIEWED, PriceMissingError, total
 from stacks.labs import LABS, PROJECT_TAG, Lab
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
@@ -118,7 +118,7 @@ def _deployed_cost(lab: Lab | None, stage: str | None) -> float | None:
         return None
     try:
         return total(lab_cost.monthly_lines(lab, stage))
-    except ConfigError:  # a stage no longer in cdk.json: the cost is unknown here, not an error
+    except (ConfigError, PriceMissingError):  # a stage no longer in cdk.json, a price not in the table
         return None
 
 

@@ -29,7 +29,8 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from scripts.sandbox import assembly, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
-from stacks.cost_model import render, total
+from stacks.config import stage_names
+from stacks.cost_model import PriceMissingError, render, total
 from stacks.labs import LABS, Lab, lab_named
 
 SANDBOX_STAGE = "sandbox"
@@ -173,7 +174,11 @@ def confirm_cost(pre: Preflight, *, yes: bool, ask: Ask) -> None:
     """Outside the sandbox stage, say what the lab costs and get an explicit yes."""
     if pre.stage == SANDBOX_STAGE:
         return
-    lines = lab_cost.monthly_lines(pre.lab, pre.stage)
+    try:
+        lines = lab_cost.monthly_lines(pre.lab, pre.stage)
+    except PriceMissingError as error:
+        pre.add("FAIL", f"stage {pre.stage} cannot be priced, so it cannot be confirmed: {error}")
+        return
     title = f"{pre.lab.name}, stage {pre.stage}: monthly cost (python -m scripts.cost --lab {pre.lab.name})"
     print(render(title, lines), file=pre.out)
     usd = f"about {total(lines):.2f} USD a month"
@@ -269,6 +274,14 @@ def add_preflight_arguments(parser: OneLineParser) -> None:
     )
 
 
+def lab_and_stage(parser: OneLineParser, args: Any) -> None:
+    """Turns args.lab into a Lab; a bad lab or stage is one line (exit 2)."""
+    args.lab = lab_argument(parser, args.lab)
+    stages = stage_names()
+    if args.stage not in stages:
+        parser.error(f"unknown stage {args.stage!r}: must be one of {', '.join(stages)} (the blocks of cdk.json)")
+
+
 def lab_argument(parser: OneLineParser, name: str) -> Lab:
     if not name.strip():
         allowed = ", ".join(lab.name for lab in LABS)
@@ -309,7 +322,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
     parser = OneLineParser(prog="python -m scripts.sandbox.preflight", description=__doc__.splitlines()[0])
     add_preflight_arguments(parser)
     args = parser.parse_args(argv)
-    args.lab = lab_argument(parser, args.lab)
+    lab_and_stage(parser, args)
     return args
 
 

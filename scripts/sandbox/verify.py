@@ -58,7 +58,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
     parser = OneLineParser(prog="python -m scripts.sandbox.verify", description=__doc__.splitlines()[0])
     preflight.add_lab_arguments(parser)
     args = parser.parse_args(argv)
-    args.lab = preflight.lab_argument(parser, args.lab)
+    preflight.lab_and_stage(parser, args)
     return args
 
 

@@ -13,9 +13,9 @@ from typing import Any
 import boto3
 import pytest
 
-from scripts.sandbox import preflight
+from scripts.sandbox import lab_cost, preflight
 from scripts.sandbox.lab_cost import monthly_lines
-from stacks.cost_model import total
+from stacks.cost_model import PriceMissingError, total
 from stacks.labs import LABS, lab_named
 from tests.harness import SynthesizedStage
 from tests.sandbox.conftest import REGION
@@ -260,3 +260,25 @@ def test_an_empty_lab_says_how_to_name_one(capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().err == (
         f"error: no lab named: pass LAB=<name> to make (--lab to the script), one of {ALLOWED} (see --help)\n"
     )
+
+
+def test_an_unknown_stage_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        preflight.main(["--lab", "queue-worker", "--stage", "staging"])
+    assert raised.value.code == 2
+    assert capsys.readouterr().err == (
+        "error: unknown stage 'staging': must be one of sandbox, prod (the blocks of cdk.json) (see --help)\n"
+    )
+
+
+def test_a_stage_that_cannot_be_priced_is_not_confirmed(
+    aws: Any, assembly_dir: Path, billing_alarm_deployed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_price(lab: Any, stage: str) -> list[Any]:
+        raise PriceMissingError("no EC2 price for t9.huge: add it to stacks/three_tier/cost.py")
+
+    bootstrap(aws, REGION)
+    monkeypatch.setattr(lab_cost, "monthly_lines", no_price)
+    code, out = run_preflight(aws, assembly_dir, "--lab", "three-tier", "--stage", "prod", "--yes")
+    assert code == 1
+    assert "FAIL  stage prod cannot be priced, so it cannot be confirmed: no EC2 price for t9.huge" in out
