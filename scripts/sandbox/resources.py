@@ -97,14 +97,16 @@ class Arn:
 def describe(session: Any, arn: str, region: str) -> Leftover | None:
     parsed = Arn.parse(arn)
     handler = HANDLERS.get((parsed.service, parsed.resource_type))
+    kind = f"{parsed.service} {parsed.resource_type}".strip()
     try:
         if handler is not None:
             return handler(session.client(_client_name(parsed.service), region_name=region), parsed, region)
     except ClientError as error:
         if _gone(error):
             return None
-        raise
-    kind = f"{parsed.service} {parsed.resource_type}".strip()
+        # One resource we may not read (AccessDenied ...) must not hide the others.
+        code = error.response.get("Error", {}).get("Code", "error")
+        return Leftover(region, kind, parsed.resource_id, f"cannot be read here ({code}): look in the console", None)
     if (parsed.service, parsed.resource_type) in FREE_TYPES:
         return Leftover(region, kind, parsed.resource_id, "free to keep", 0.0)
     return Leftover(region, kind, parsed.resource_id, "cost unknown here: look it up in the console", None)

@@ -212,3 +212,23 @@ def test_as_a_process_it_reads_aws_endpoint_url_and_fails_on_billable_leftovers(
     assert "1 objects, 2.0 KB" in result.stdout
     assert "delete: aws secretsmanager delete-secret --secret-id kept" in result.stdout
     assert "2 billable item(s)" in result.stdout
+
+
+def test_a_resource_that_cannot_be_read_is_listed_as_billable_not_an_error() -> None:
+    from botocore.exceptions import ClientError
+
+    from scripts.sandbox import resources
+
+    class Denied:
+        def describe_secret(self, SecretId: str) -> None:  # noqa: N803 - boto3's parameter name
+            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeSecret")
+
+    class Session:
+        def client(self, name: str, region_name: str) -> Denied:
+            return Denied()
+
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kept-AbCdEf"
+    leftover = resources.describe(Session(), arn, REGION)
+    assert leftover is not None
+    assert leftover.note == "cannot be read here (AccessDeniedException): look in the console"
+    assert leftover.billable
