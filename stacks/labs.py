@@ -119,6 +119,26 @@ LABS: tuple[Lab, ...] = (
         guide=("000 v2 'Lambda -> IAM Role -> Secrets Manager -> RDS'", "002 pymysql handler"),
         description="CloudOps CDK Labs: db-lambda, Lambda -> Secrets Manager -> RDS MySQL with pymysql (guide 000 v2)",
     ),
+    Lab(
+        name="ops-automation",
+        stack_id="OpsAutomation",
+        package="ops_automation",
+        stack_class="OpsAutomationStack",
+        config_class="OpsAutomationConfig",
+        title="EventBridge Scheduler -> Lambda chores: EBS snapshots, cleanup, office-hours stop",
+        guide=("002 'Boto3' scripts", "002 'Lambda event sources'"),
+        description="CloudOps CDK Labs: ops automation, EventBridge Scheduler -> Lambda chores (guide 002 boto3)",
+    ),
+    Lab(
+        name="security-baseline",
+        stack_id="SecurityBaseline",
+        package="security_baseline",
+        stack_class="SecurityBaselineStack",
+        config_class="SecurityBaselineConfig",
+        title="CloudTrail + CIS metric alarms, GuardDuty -> EventBridge -> SNS / remediation Lambda",
+        guide=("002 'CloudTrail'", "002 'GuardDuty' auto-remediation", "002 'Security Hub', 'Config'"),
+        description="CloudOps CDK Labs: security baseline, CloudTrail, GuardDuty, EventBridge (guide 002 security)",
+    ),
 )
 
 

@@ -1,0 +1,45 @@
+"""Monthly cost of the ops-automation lab for one stage's configuration, with the arithmetic.
+
+python -m scripts.cost --lab ops-automation [--stage prod]
+"""
+
+from __future__ import annotations
+
+from stacks.cost_model import Line, monthly
+from stacks.ops_automation.config import OpsAutomationConfig
+
+CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm; first 10 alarms free
+KMS_KEY_MONTH = 1.00  # the alert topic's customer-managed key, prorated hourly
+# EventBridge Scheduler: 14 million invocations a month free, then 1.00 USD per million.
+SCHEDULER_PER_MILLION = 1.00
+# Lambda arm64: 0.20 USD per million requests + 0.0000133334 USD per GB-second (free tier: 1M requests, 400,000 GB-s).
+LAMBDA_PER_MILLION_REQUESTS = 0.20
+LAMBDA_ARM_GB_SECOND = 0.0000133334
+ASSUMED_SECONDS_PER_RUN = 10  # a few pages of Describe calls and a handful of snapshots at lab scale
+MEMORY_GB = 0.25
+RUNS_PER_MONTH = 31  # each chore runs once a day
+
+NOT_COUNTED = (
+    "Not counted: the EBS snapshots themselves (0.05 USD per GB-month of changed blocks, the learner's volumes "
+    "decide), and the free tiers (the first 10 alarms, 1M Lambda requests, 14M Scheduler invocations)."
+)
+
+
+def monthly_lines(config: OpsAutomationConfig) -> list[Line]:
+    chores = 2 + (config.stop_instances_schedule is not None)
+    runs = chores * RUNS_PER_MONTH
+    gb_seconds = runs * ASSUMED_SECONDS_PER_RUN * MEMORY_GB
+    return [
+        monthly("CloudWatch alarms (one per chore's errors)", chores, "alarm", CLOUDWATCH_STANDARD_ALARM_MONTH),
+        monthly("KMS customer-managed key (alert topic)", 1, "key", KMS_KEY_MONTH),
+        Line(
+            f"Scheduler invocations ({runs} a month)",
+            f"{runs} x {SCHEDULER_PER_MILLION:.2f} USD / 1,000,000",
+            runs * SCHEDULER_PER_MILLION / 1_000_000,
+        ),
+        Line(
+            f"Lambda ({runs} runs x {ASSUMED_SECONDS_PER_RUN} s x {MEMORY_GB:g} GB)",
+            f"{gb_seconds:g} GB-s x {LAMBDA_ARM_GB_SECOND:.10f} USD + requests",
+            gb_seconds * LAMBDA_ARM_GB_SECOND + runs * LAMBDA_PER_MILLION_REQUESTS / 1_000_000,
+        ),
+    ]
