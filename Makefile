@@ -23,8 +23,20 @@ PYMYSQL_LAYER := build/pymysql-layer
 PYMYSQL_STAMP := build/.pymysql-layer-installed
 PILLOW_PIN := layers/pillow/requirements.txt
 PILLOW_STAMP := build/.pillow-layer-installed
+# What a synth needs: the CDK packages, the CLI, and the Lambda layers built from their pins.
+LAYERS := $(PYMYSQL_STAMP) $(PILLOW_STAMP)
+SYNTH_DEPS := $(RUNTIME_STAMP) $(CLI_STAMP) $(LAYERS)
+
+# The sandbox loop: LAB is a lab's name as in the README's labs table; YES=1 confirms a
+# non-sandbox stage's cost without asking. `make leftovers` looks at every stage unless
+# STAGE is given on the command line (or in the environment).
+LAB ?=
+YES ?=
+LAB_ARGS = --lab "$(LAB)" --stage "$(STAGE)"
+LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage "$(STAGE)")
 
 .PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
+.PHONY: preflight deploy verify destroy leftovers
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
@@ -36,6 +48,11 @@ help:
 	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
 	@echo "make mariadb             install MariaDB from Debian's packages (the db-lambda tests start a private server)"
 	@echo "make clean               remove .venv, node_modules, build and cdk.out"
+	@echo "make preflight LAB=...   check the AWS account before deploying a lab [STAGE=prod YES=1]"
+	@echo "make deploy LAB=...      preflight, then npx cdk deploy of the lab's stack [STAGE=prod YES=1]"
+	@echo "make verify LAB=...      prove that the deployed lab works: a table of checks [STAGE=prod]"
+	@echo "make destroy LAB=...     npx cdk destroy --force of the lab's stack, then leftovers [STAGE=prod]"
+	@echo "make leftovers           what of this project is still in the account, and its cost [STAGE=...]"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,13 +93,13 @@ $(PILLOW_STAMP): $(PILLOW_PIN) scripts/s3_events/build_layer.py | $(RUNTIME_STAM
 
 pillow-layer: $(PILLOW_STAMP)
 
-setup: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
+setup: $(DEV_STAMP) $(SYNTH_DEPS)
 
-synth: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
+synth: $(SYNTH_DEPS)
 	npx cdk synth --quiet -c stage=$(STAGE)
 	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
 
-synth-all: $(RUNTIME_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
+synth-all: $(SYNTH_DEPS)
 	npx cdk synth --quiet -c stage=sandbox
 	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
 
@@ -94,15 +111,15 @@ typecheck: $(DEV_STAMP)
 	mypy
 
 # The db-lambda tests need a MariaDB server binary: `make test` installs it like every other prerequisite.
-unit: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP) | mariadb
+unit: $(DEV_STAMP) $(SYNTH_DEPS) | mariadb
 	pytest
 
 test: lint typecheck unit
 
-snapshot-update: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
+snapshot-update: $(DEV_STAMP) $(SYNTH_DEPS)
 	pytest tests/test_snapshots.py --snapshot-update
 
-bench: $(DEV_STAMP) $(CLI_STAMP) $(PYMYSQL_STAMP) $(PILLOW_STAMP)
+bench: $(DEV_STAMP) $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.bench
 	$(VENV)/bin/python -m scripts.queue_worker.bench
 	$(VENV)/bin/python -m scripts.s3_events.bench
@@ -124,6 +141,24 @@ mariadb:
 		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y --no-install-recommends mariadb-server; \
 	fi
+
+# The sandbox loop (README "The sandbox loop"). preflight and deploy synthesize, so they
+# need what synth needs; verify and leftovers only read the account (verify's probes, such
+# as the s3-events test image, use the dev packages).
+preflight: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.preflight $(LAB_ARGS) $(if $(YES),--yes)
+
+deploy: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.deploy deploy $(LAB_ARGS) $(if $(YES),--yes)
+
+verify: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.sandbox.verify $(LAB_ARGS)
+
+destroy: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.deploy destroy $(LAB_ARGS)
+
+leftovers: $(RUNTIME_STAMP)
+	$(VENV)/bin/python -m scripts.sandbox.leftovers $(LEFTOVER_STAGE)
 
 clean:
 	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

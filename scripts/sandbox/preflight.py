@@ -1,0 +1,354 @@
+"""Check an AWS account before deploying one lab into it.
+
+    python -m scripts.sandbox.preflight --lab queue-worker
+    python -m scripts.sandbox.preflight --lab three-tier --stage prod --yes
+
+Checks, each reported on one line (a failure says what to do): credentials (STS) with
+the account and region; the lab's pinned region; the CDK bootstrap stack present and
+at least the version the synthesized stack requires (read from cdk.out/manifest.json,
+so a CDK upgrade that raises it is noticed); the lab's stack not stuck in a failed
+state; a warning while the billing-alarm lab (the one to deploy first) is missing.
+For any stage but sandbox it prints the lab's monthly cost and asks for confirmation:
+--yes confirms without a terminal; without one, and without --yes, it refuses.
+
+Reads the standard AWS settings (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL ...).
+Exit code 0 when every check passes, 1 otherwise, 2 for a bad argument.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from scripts.sandbox import assembly, lab_cost
+from scripts.stack_outputs import OneLineParser, ScriptError, run
+from stacks.config import stage_names
+from stacks.cost_model import PriceMissingError, render, total
+from stacks.labs import LABS, Lab, lab_named
+
+SANDBOX_STAGE = "sandbox"
+BOOTSTRAP_STACK = "CDKToolkit"
+BILLING_LAB = "billing-alarm"
+DEFAULT_ASSEMBLY = Path("cdk.out")
+# States in which CloudFormation refuses an update: the stack must finish or be deleted first.
+BUSY_SUFFIX = "_IN_PROGRESS"
+DEAD_STATES = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "CREATE_FAILED"}
+
+Ask = Callable[[str], "str | None"]
+Runner = Callable[[Sequence[str]], int]
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "ok", "info", "warn" or "FAIL"
+    text: str
+
+
+@dataclass
+class Preflight:
+    """Everything a check needs; `findings` grows as checks run."""
+
+    lab: Lab
+    stage: str
+    session: Any
+    findings: list[Finding]
+    account: str = ""
+    region: str = ""  # where the stack deploys
+    default_region: str | None = None  # the caller's configured region
+    out: TextIO | None = None  # where each finding is printed as it is made
+
+    def add(self, level: str, text: str) -> None:
+        self.findings.append(Finding(level, text))
+        if self.out is not None:
+            print(f"  {level:<4}  {text}", file=self.out, flush=True)
+
+    @property
+    def failed(self) -> bool:
+        return any(finding.level == "FAIL" for finding in self.findings)
+
+
+def check_credentials(pre: Preflight) -> None:
+    try:
+        identity = pre.session.client("sts", region_name=pre.region).get_caller_identity()
+    except NoCredentialsError:
+        pre.add("FAIL", "no AWS credentials found: run `aws configure` or `aws sso login`, or set AWS_PROFILE")
+        return
+    except (ClientError, BotoCoreError) as error:
+        pre.add("FAIL", f"AWS credentials rejected ({_reason(error)}): renew them (aws sso login) or set AWS_PROFILE")
+        return
+    pre.account = identity["Account"]
+    pre.add("ok", f"credentials: {identity['Arn']} (account {pre.account})")
+
+
+def check_region(pre: Preflight, needs: assembly.StackNeeds) -> None:
+    """The stack goes where the assembly pins it; a lab's pinned region must be that one."""
+    lab = pre.lab
+    if lab.region is not None and needs.region != lab.region:
+        pinned = needs.region or "no region (environment-agnostic)"
+        pre.add(
+            "FAIL",
+            f"{lab.stack_id} is synthesized for {pinned} but {lab.name} must deploy to {lab.region}: "
+            "restore its region in cdk.json and synthesize again",
+        )
+        return
+    if needs.region is not None:
+        pre.region = needs.region
+        if needs.region != pre.default_region:
+            default = pre.default_region or "none"
+            pre.add("ok", f"region: {needs.region} (pinned by the lab; your default region, {default}, does not apply)")
+            return
+    pre.add("ok", f"region: {pre.region}")
+
+
+def bootstrap_version(pre: Preflight, needs: assembly.StackNeeds) -> int | None:
+    """The environment's bootstrap version: the SSM parameter deployments check, else the stack's output."""
+    try:
+        value = pre.session.client("ssm", region_name=pre.region).get_parameter(Name=needs.version_parameter)
+        return int(value["Parameter"]["Value"])
+    except ClientError as error:
+        if _code(error) not in {"ParameterNotFound", "AccessDeniedException"}:
+            raise
+    stack = _describe_stack(pre.session, pre.region, BOOTSTRAP_STACK)
+    if stack is None:
+        return None
+    outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
+    return int(outputs["BootstrapVersion"]) if "BootstrapVersion" in outputs else 0
+
+
+def check_bootstrap(pre: Preflight, needs: assembly.StackNeeds) -> None:
+    command = f"npx cdk bootstrap aws://{pre.account}/{pre.region}"
+    if needs.qualifier != "hnb659fds":
+        command += f" --qualifier {needs.qualifier}"
+    found = bootstrap_version(pre, needs)
+    if found is None:
+        pre.add("FAIL", f"{pre.region} of account {pre.account} is not bootstrapped for the CDK: run {command}")
+    elif found < needs.bootstrap_version:
+        pre.add(
+            "FAIL",
+            f"CDK bootstrap version {found} in {pre.region} is older than the {needs.bootstrap_version} "
+            f"this CDK needs: run {command} to upgrade it",
+        )
+    else:
+        pre.add("ok", f"CDK bootstrap: version {found} in {pre.region} (needs {needs.bootstrap_version} or newer)")
+
+
+def check_stack_state(pre: Preflight) -> None:
+    lab = pre.lab
+    stack = _describe_stack(pre.session, pre.region, lab.stack_id)
+    if stack is None:
+        pre.add("info", f"{lab.stack_id} is not deployed yet in {pre.region}: a first deploy")
+        return
+    status = stack["StackStatus"]
+    if status.endswith(BUSY_SUFFIX):
+        pre.add("FAIL", f"{lab.stack_id} is {status}: wait until CloudFormation finishes, then try again")
+    elif status in DEAD_STATES:
+        pre.add("FAIL", f"{lab.stack_id} is {status} and cannot be updated: make destroy LAB={lab.name}, then deploy")
+    else:
+        pre.add("ok", f"{lab.stack_id} is {status} in {pre.region}: the deploy updates it")
+
+
+def check_billing_alarm(pre: Preflight) -> None:
+    """The billing alarm tells the learner when a forgotten lab costs money: it should come first."""
+    if pre.lab.name == BILLING_LAB:
+        return
+    billing = lab_named(BILLING_LAB)
+    region = billing.region or pre.region
+    if _describe_stack(pre.session, region, billing.stack_id) is None:
+        pre.add(
+            "warn",
+            f"the {BILLING_LAB} lab is not deployed in account {pre.account} ({region}): deploy it first "
+            f"(make deploy LAB={BILLING_LAB}) so that a forgotten lab sets off an e-mail",
+        )
+    else:
+        pre.add("ok", f"the {BILLING_LAB} lab watches this account's charges ({region})")
+
+
+def confirm_cost(pre: Preflight, *, yes: bool, ask: Ask) -> None:
+    """Outside the sandbox stage, say what the lab costs and get an explicit yes."""
+    if pre.stage == SANDBOX_STAGE:
+        return
+    try:
+        lines = lab_cost.monthly_lines(pre.lab, pre.stage)
+    except PriceMissingError as error:
+        pre.add("FAIL", f"stage {pre.stage} cannot be priced, so it cannot be confirmed: {error}")
+        return
+    title = f"{pre.lab.name}, stage {pre.stage}: monthly cost (python -m scripts.cost --lab {pre.lab.name})"
+    print(render(title, lines), file=pre.out)
+    usd = f"about {total(lines):.2f} USD a month"
+    if yes:
+        pre.add("ok", f"stage {pre.stage} ({usd}) confirmed with --yes")
+        return
+    answer = ask(f"Deploy {pre.lab.stack_id} (stage {pre.stage}, {usd}) to account {pre.account}? Type yes: ")
+    if answer is None:
+        pre.add(
+            "FAIL",
+            f"stage {pre.stage} costs {usd} and there is no terminal to confirm on: "
+            f"pass --yes (make deploy ... YES=1) to confirm",
+        )
+    elif answer.strip().lower() in {"y", "yes"}:
+        pre.add("ok", f"stage {pre.stage} ({usd}) confirmed")
+    else:
+        pre.add("FAIL", f"stage {pre.stage} not confirmed: nothing deployed")
+
+
+def run_preflight(
+    lab: Lab,
+    stage: str,
+    session: Any,
+    needs_for: Callable[[], assembly.StackNeeds],
+    *,
+    yes: bool,
+    ask: Ask,
+    out: TextIO,
+) -> list[Finding]:
+    """Runs the checks in order; stops early where later checks would only repeat a failure."""
+    default_region = session.region_name
+    pre = Preflight(
+        lab=lab,
+        stage=stage,
+        session=session,
+        findings=[],
+        region=lab.region or default_region or "",
+        default_region=default_region,
+        out=out,
+    )
+    if not pre.region:
+        pre.add("FAIL", "no AWS region configured: set AWS_REGION (or region in your AWS profile)")
+        return pre.findings
+    check_credentials(pre)
+    if pre.failed:
+        return pre.findings
+    needs = needs_for()
+    check_region(pre, needs)
+    if pre.failed:
+        return pre.findings
+    check_bootstrap(pre, needs)
+    check_stack_state(pre)
+    check_billing_alarm(pre)
+    if not pre.failed:
+        confirm_cost(pre, yes=yes, ask=ask)
+    return pre.findings
+
+
+def ask_terminal(prompt: str) -> str | None:
+    """Reads an answer from the terminal; None when stdin is not one (CI, a pipe, /dev/null)."""
+    if sys.stdin is None or not sys.stdin.isatty():
+        return None
+    try:
+        return input(prompt)
+    except EOFError:
+        return None
+
+
+def run_command(command: Sequence[str]) -> int:
+    print("$ " + " ".join(command), file=sys.stderr, flush=True)
+    return subprocess.run(list(command), check=False).returncode
+
+
+def synthesized_needs(lab: Lab, stage: str, assembly_dir: Path | None, runner: Runner) -> assembly.StackNeeds:
+    """Reads `assembly_dir`, or synthesizes the app for `stage` into cdk.out and reads that."""
+    if assembly_dir is None:
+        if runner(["npx", "cdk", "synth", "--quiet", "-c", f"stage={stage}"]) != 0:
+            raise ScriptError(f"cdk synth failed for stage {stage}: fix the error above, then run the preflight again")
+        assembly_dir = DEFAULT_ASSEMBLY
+    return assembly.stack_needs(assembly.read_manifest(assembly_dir), lab.stack_id)
+
+
+def add_lab_arguments(parser: OneLineParser) -> None:
+    parser.add_argument("--lab", required=True, help="the lab's name, as in the README table (e.g. queue-worker)")
+    parser.add_argument("--stage", default=SANDBOX_STAGE, help="stage block of cdk.json (default: sandbox)")
+
+
+def add_preflight_arguments(parser: OneLineParser) -> None:
+    add_lab_arguments(parser)
+    parser.add_argument("--yes", action="store_true", help="confirm a non-sandbox stage's cost without asking")
+    parser.add_argument(
+        "--assembly", type=Path, help="read this synthesized cloud assembly instead of running npx cdk synth"
+    )
+
+
+def lab_and_stage(parser: OneLineParser, args: Any) -> None:
+    """Turns args.lab into a Lab; a bad lab or stage is one line (exit 2)."""
+    args.lab = lab_argument(parser, args.lab)
+    stages = stage_names()
+    if args.stage not in stages:
+        parser.error(f"unknown stage {args.stage!r}: must be one of {', '.join(stages)} (the blocks of cdk.json)")
+
+
+def lab_argument(parser: OneLineParser, name: str) -> Lab:
+    if not name.strip():
+        allowed = ", ".join(lab.name for lab in LABS)
+        parser.error(f"no lab named: pass LAB=<name> to make (--lab to the script), one of {allowed}")
+    try:
+        return lab_named(name)
+    except LookupError as error:
+        parser.error(str(error))
+
+
+def preflight_from_args(
+    args: Any,
+    *,
+    session: Any = None,
+    ask: Ask = ask_terminal,
+    runner: Runner = run_command,
+    out: TextIO | None = None,
+) -> int:
+    lab: Lab = args.lab
+    out = out or sys.stdout
+    session = session or boto3.Session()
+    print(f"Preflight: {lab.name} ({lab.stack_id}), stage {args.stage}", file=out)
+    findings = run_preflight(
+        lab,
+        args.stage,
+        session,
+        lambda: synthesized_needs(lab, args.stage, args.assembly, runner),
+        yes=args.yes,
+        ask=ask,
+        out=out,
+    )
+    problems = sum(finding.level == "FAIL" for finding in findings)
+    print("preflight passed" if not problems else f"preflight failed: {problems} problem(s) above", file=out)
+    return 1 if problems else 0
+
+
+def parse_args(argv: Sequence[str] | None) -> Any:
+    parser = OneLineParser(prog="python -m scripts.sandbox.preflight", description=__doc__.splitlines()[0])
+    add_preflight_arguments(parser)
+    args = parser.parse_args(argv)
+    lab_and_stage(parser, args)
+    return args
+
+
+def main(argv: Sequence[str] | None = None, *, session: Any = None, ask: Ask = ask_terminal) -> int:
+    return preflight_from_args(parse_args(argv), session=session, ask=ask)
+
+
+def _describe_stack(session: Any, region: str, name: str) -> dict[str, Any] | None:
+    try:
+        stacks = session.client("cloudformation", region_name=region).describe_stacks(StackName=name)["Stacks"]
+    except ClientError as error:
+        if "does not exist" in _reason(error):
+            return None
+        raise
+    return stacks[0] if stacks else None
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Message", error))
+    return str(error)
+
+
+if __name__ == "__main__":
+    raise SystemExit(run(main, None))

@@ -1,0 +1,1 @@
+"""The sandbox loop's commands, offline against moto."""
