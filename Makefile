@@ -8,6 +8,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STAGE ?= sandbox
+LAB ?=
 # The venv first on PATH: jsii starts whichever `node` it finds first, and the
 # system one may be an unsupported Node 20.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -19,13 +20,17 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CLI_STAMP := node_modules/.cli-installed
 
-.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean
+.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench clean diagram explain cost compare
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
 	@echo "make bench               medians: test suite, make synth, queue-worker handler throughput"
+	@echo "make diagram             regenerate docs/labs/<lab>.md: a Mermaid diagram per lab and stage"
+	@echo "make explain LAB=<lab> [STAGE=prod]  every resource: tier, what it does, cost, what destroy does"
+	@echo "make cost                one table: every lab's monthly cost in every stage"
+	@echo "make compare LAB=<lab>   what prod adds or changes against the sandbox"
 	@echo "make clean               remove .venv, node_modules and cdk.out"
 
 $(VENV)/bin/python:
@@ -72,6 +77,19 @@ snapshot-update: $(DEV_STAMP) $(CLI_STAMP)
 bench: $(DEV_STAMP) $(CLI_STAMP)
 	$(VENV)/bin/python -m scripts.bench
 	$(VENV)/bin/python -m scripts.queue_worker.bench
+
+# Study tools (scripts/study/): they synthesize in-process, offline; no CDK CLI needed.
+diagram: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.study.diagram
+
+explain: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.study.explain --lab "$(LAB)" --stage "$(STAGE)"
+
+cost: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.study.cost_table
+
+compare: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.study.compare --lab "$(LAB)"
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
