@@ -56,6 +56,10 @@ FOLD_INTO_REFERRER = frozenset(
         "AWS::EC2::EIP",
         "AWS::RDS::DBSubnetGroup",
         "AWS::IAM::InstanceProfile",
+        "AWS::CloudFront::CachePolicy",
+        "AWS::CloudFront::ResponseHeadersPolicy",
+        "AWS::CloudFront::OriginAccessControl",
+        "AWS::CloudFront::Function",
     }
 )
 POLICY_TYPES = frozenset(
