@@ -36,7 +36,7 @@ LAB_ARGS = --lab "$(LAB)" --stage "$(STAGE)"
 LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage "$(STAGE)")
 
 .PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
-.PHONY: preflight deploy verify destroy leftovers
+.PHONY: preflight deploy verify destroy leftovers diagram explain cost compare
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
@@ -53,6 +53,10 @@ help:
 	@echo "make verify LAB=...      prove that the deployed lab works: a table of checks [STAGE=prod]"
 	@echo "make destroy LAB=...     npx cdk destroy --force of the lab's stack, then leftovers [STAGE=prod]"
 	@echo "make leftovers           what of this project is still in the account, and its cost [STAGE=...]"
+	@echo "make diagram             regenerate docs/labs/<lab>.md: a Mermaid diagram per lab and stage"
+	@echo "make explain LAB=<lab> [STAGE=prod]  every resource: tier, what it does, cost, what destroy does"
+	@echo "make cost                one table: every lab's monthly cost in every stage"
+	@echo "make compare LAB=<lab>   what prod adds or changes against the sandbox"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -159,6 +163,19 @@ destroy: $(SYNTH_DEPS)
 
 leftovers: $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m scripts.sandbox.leftovers $(LEFTOVER_STAGE)
+
+# Study tools (scripts/study/): they synthesize in-process, offline (the layers must be built).
+diagram: $(DEV_STAMP) $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.study.diagram
+
+explain: $(DEV_STAMP) $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.study.explain --lab "$(LAB)" --stage "$(STAGE)"
+
+cost: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.study.cost_table
+
+compare: $(DEV_STAMP) $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.study.compare --lab "$(LAB)"
 
 clean:
 	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

@@ -15,10 +15,13 @@ from stacks.labs import LABS
 
 
 def table() -> str:
-    rows = ["| Lab | Stack id | Architecture | Guide sections | Region |", "| --- | --- | --- | --- | --- |"]
+    rows = [
+        "| Lab | Stack id | Architecture | Guide sections | Region | Study page |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     rows += [
         f"| [{lab.name}](#{lab.readme_anchor}) | `{lab.stack_id}` | {lab.title} | {'; '.join(lab.guide)} "
-        f"| {lab.region or 'any'} |"
+        f"| {lab.region or 'any'} | [diagrams](docs/labs/{lab.name}.md) |"
         for lab in LABS
     ]
     return "\n".join(rows)

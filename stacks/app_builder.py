@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import aws_cdk as cdk
@@ -9,19 +10,20 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from stacks.components.provider_logs import own_provider_log_groups
 from stacks.config import StageConfig
-from stacks.labs import LABS, PROJECT_TAG
+from stacks.labs import LABS, PROJECT_TAG, Lab
 
 
-def build_app(app: cdk.App, config: StageConfig) -> dict[str, cdk.Stack]:
-    """Adds one stack per lab of the registry to `app`; returns them by stack id.
+def build_app(app: cdk.App, config: StageConfig, labs: Sequence[Lab] = LABS) -> dict[str, cdk.Stack]:
+    """Adds one stack per lab of the registry (or of `labs`) to `app`; returns them by stack id.
 
     Stack ids carry no stage name: a learner deploys one stage per account, and
     a stable id keeps `cdk deploy <id>` the same in the README for both stages.
     A lab pinned to a region (billing-alarm) gets that region; the others stay
-    environment-agnostic.
+    environment-agnostic. The study tools (scripts/study/) build one lab alone: its
+    stacks share nothing, so its template is the same as in the whole app.
     """
     stacks: list[cdk.Stack] = []
-    for lab in LABS:
+    for lab in labs:
         stack_kwargs: dict[str, Any] = {"description": lab.description}
         if lab.region is not None:
             stack_kwargs["env"] = cdk.Environment(region=lab.region)
