@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
@@ -69,3 +70,10 @@ def test_the_all_options_variant_covers_every_optional_key_and_flag(lab: Lab) ->
     assert sorted(optional_or_flag - covered) == []
     assert sorted(covered - set(kind.model_fields)) == []
     assert all(len(reason.split()) >= 5 for reason in kind.ALL_OPTIONS_EXEMPT.values())
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
+def test_every_lab_has_a_verify_step_for_the_sandbox_loop(lab: Lab) -> None:
+    """`make verify LAB=...` imports scripts/<package>/verify.py and calls its run_checks."""
+    module = importlib.import_module(f"scripts.{lab.package}.verify")
+    assert callable(module.run_checks)
