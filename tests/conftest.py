@@ -16,9 +16,25 @@ _VENV_BIN = Path(sys.executable).parent
 if (_VENV_BIN / "node").exists():
     os.environ["PATH"] = f"{_VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
+import botocore.loaders  # noqa: E402
+import botocore.session  # noqa: E402
 import pytest  # noqa: E402 - after the environment above, which jsii reads at start
 
 from tests.harness import STAGES, VARIANTS, SynthesizedStage, synthesize  # noqa: E402
+
+# Every boto3/botocore session reads botocore's service models and endpoint rules (megabytes
+# of JSON) through its own loader; the tests make a fresh session per test (moto, clean
+# state), which made model loading most of the offline tests' time. The models are
+# read-only data, so one loader serves every session; sessions and clients stay separate.
+_SHARED_LOADER = botocore.loaders.create_loader()
+
+
+def _shared_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+    del search_path_string  # the default data path: the tests never set AWS_DATA_PATH
+    return _SHARED_LOADER
+
+
+botocore.session.create_loader = _shared_loader  # type: ignore[assignment]
 
 _synthesized: dict[str, SynthesizedStage] = {}
 
