@@ -34,7 +34,7 @@ def _shared_loader(search_path_string: str | None = None) -> botocore.loaders.Lo
     return _SHARED_LOADER
 
 
-botocore.session.create_loader = _shared_loader  # type: ignore[assignment]
+botocore.session.create_loader = _shared_loader
 
 _synthesized: dict[str, SynthesizedStage] = {}
 
