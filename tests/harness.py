@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from stacks.app_builder import build_app
 from stacks.config import StageConfig, cdk_json_context, load_stage_config
@@ -91,3 +92,27 @@ def load_event(lab_package: str, name: str) -> dict[str, Any]:
     """A JSON test event from tests/<lab_package>/events/."""
     event: dict[str, Any] = json.loads((TESTS_DIR / lab_package / "events" / name).read_text())
     return event
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes Powertools' Logger and the handlers read from a real Lambda context."""
+
+    function_name: str
+    memory_limit_in_mb: int = 256
+    region: str = "us-east-1"
+    account: str = "123456789012"
+    remaining_ms: int = 30_000
+    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def fake_lambda_context(function_name: str, **attributes: Any) -> LambdaContext:
+    """A stand-in context for calling a handler offline (duck-typed: handlers read only these)."""
+    return cast(LambdaContext, FakeLambdaContext(function_name, **attributes))

@@ -11,8 +11,7 @@ import json
 import secrets
 from collections.abc import Iterator
 from contextlib import suppress
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import boto3
 import pymysql
@@ -23,6 +22,7 @@ from moto import mock_aws
 from db_lambda import db, handler
 from db_lambda import secrets as db_secrets
 from tests.db_lambda import mariadb as mariadb_server
+from tests.harness import fake_lambda_context
 
 REGION = "us-east-1"
 DATABASE = "myapp"  # the guide's database name
@@ -113,22 +113,9 @@ def all_users(server: mariadb_server.MariaDB) -> list[tuple[Any, ...]]:
 # --- the handler: moto's Secrets Manager holds the RDS-managed secret's JSON ---
 
 
-@dataclass
-class FakeLambdaContext:
-    """The attributes Powertools' Logger reads from a real context."""
-
-    function_name: str = "DbLambda-Function"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:DbLambda-Function"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
 @pytest.fixture
 def context() -> LambdaContext:
-    return cast(LambdaContext, FakeLambdaContext())
+    return fake_lambda_context("DbLambda-Function", region=REGION)
 
 
 @pytest.fixture

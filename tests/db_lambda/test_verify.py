@@ -12,17 +12,17 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from db_lambda import db, handler
 from scripts.db_lambda import verify
 from scripts.sandbox.checks import CheckResult, Waiter
-from tests.db_lambda.conftest import REGION, FakeLambdaContext, all_users
+from tests.db_lambda.conftest import REGION, all_users
 from tests.db_lambda.mariadb import MariaDB
+from tests.harness import fake_lambda_context
 
 FUNCTION = "DbLambda-Function-abc123"
 INSTANCE = "dblambda-database"
@@ -41,7 +41,7 @@ class StubLambda:
         self.events.append(event)
         if self._respond is not None:
             return dict(self._respond(event))
-        result = handler.lambda_handler(event, cast(LambdaContext, FakeLambdaContext()))
+        result = handler.lambda_handler(event, fake_lambda_context("DbLambda-Function", region=REGION))
         return {"StatusCode": 200, "Payload": io.BytesIO(json.dumps(result).encode())}
 
 

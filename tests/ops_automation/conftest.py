@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import boto3
 import pytest
@@ -16,6 +15,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ec2.models import ec2_backends
 
 from ops_chores.aws import Gateway
+from tests.harness import fake_lambda_context
 
 REGION = "us-east-1"
 ZONE = f"{REGION}a"
@@ -58,22 +58,9 @@ class Ec2Pager:
         self.pages[model.name] += 1
 
 
-@dataclass
-class FakeLambdaContext:
-    """The attributes Powertools' Logger reads from a real context."""
-
-    function_name: str = "OpsAutomation-Snapshot"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT_ID}:function:OpsAutomation-Snapshot"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
-
-
 @pytest.fixture
 def context() -> LambdaContext:
-    return cast(LambdaContext, FakeLambdaContext())
+    return fake_lambda_context("OpsAutomation-Snapshot", account=DEFAULT_ACCOUNT_ID, remaining_ms=60_000)
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import boto3
 import pytest
@@ -16,27 +15,15 @@ from moto import mock_aws
 
 from queue_worker import store
 from scripts.queue_worker.readings_table import ATTRIBUTE_DEFINITIONS, KEY_SCHEMA, create_readings_table
+from tests.harness import fake_lambda_context
 
 REGION = "us-east-1"
-
-
-@dataclass
-class FakeLambdaContext:
-    """The attributes Powertools' Logger reads from a real context."""
-
-    function_name: str = "QueueWorker-Worker"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:QueueWorker-Worker"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 @pytest.fixture
 def context() -> LambdaContext:
     # Duck-typed: the handler only reads the attributes above.
-    return cast(LambdaContext, FakeLambdaContext())
+    return fake_lambda_context("QueueWorker-Worker", region=REGION)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import copy
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote_plus
 
 import boto3
@@ -17,26 +17,13 @@ import pytest
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
-from tests.harness import load_event
+from tests.harness import fake_lambda_context, load_event
 from thumbnailer import handler, store
 
 REGION = "us-east-1"
 BUCKET = "lab-uploads"
 SIZES = "128,256,512"
 EVENT_TEMPLATE = load_event("s3_events", "object_created.json")
-
-
-@dataclass
-class FakeLambdaContext:
-    """The attributes Powertools' Logger reads from a real context."""
-
-    function_name: str = "S3Events-Thumbnailer"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:S3Events-Thumbnailer"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 def object_created(bucket: str, key: str, size: int) -> dict[str, Any]:
@@ -52,7 +39,7 @@ def object_created(bucket: str, key: str, size: int) -> dict[str, Any]:
 
 @pytest.fixture
 def context() -> LambdaContext:
-    return cast(LambdaContext, FakeLambdaContext())
+    return fake_lambda_context("S3Events-Thumbnailer", memory_limit_in_mb=1024, region=REGION)
 
 
 # botocore reads its service models and endpoint rules (megabytes of JSON) once per loader, and
