@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Template
 
-from stacks.config import load_stage_config
 from stacks.three_tier.config import ThreeTierConfig
-from stacks.three_tier.stack import ThreeTierStack
-from tests.harness import SynthesizedStage, resources_of_type, stage_context
+from tests.harness import SynthesizedStage, resources_of_type
 
 STACK = "ThreeTier"
 GUIDE_CIDRS = {
@@ -33,7 +28,6 @@ PINNED_LOGICAL_IDS = {
 STATEFUL_TYPES = ("AWS::RDS::DBInstance", "AWS::S3::Bucket", "AWS::Logs::LogGroup")
 KEEPING_POLICIES = {"Retain", "RetainExceptOnCreate", "Snapshot"}
 SSM_CORE = "AmazonSSMManagedInstanceCore"
-CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 
 
 # ---------------------------------------------------------------------------
@@ -523,15 +517,10 @@ def test_access_log_bucket_is_encrypted_private_and_tls_only(each_stage: Synthes
     assert delivery["Resource"]["Fn::Join"][1][0] == {"Fn::GetAtt": [bucket_id, "Arn"]}
 
 
-@pytest.fixture(scope="module")
-def with_certificate(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The one extra synth: ThreeTier alone, sandbox config plus a certificate ARN."""
-    config = load_stage_config(stage_context("sandbox"))
-    three_tier = config.section(ThreeTierConfig).model_copy(update={"certificate_arn": CERTIFICATE_ARN})
-    outdir = Path(tmp_path_factory.mktemp("cdk.out.certificate"))
-    app = cdk.App(context=stage_context("sandbox"), outdir=str(outdir), builtin_cloud_formation_validation=False)
-    stack = ThreeTierStack(app, STACK, config=three_tier, protect_data=False)
-    return dict(Template.from_stack(stack).to_json())
+@pytest.fixture
+def with_certificate(all_options: SynthesizedStage) -> dict[str, Any]:
+    """ThreeTier of each stage's all-options variant: the one with a certificate ARN configured."""
+    return tj(all_options)
 
 
 def test_with_certificate_https_forwards_and_http_redirects(with_certificate: dict[str, Any]) -> None:
@@ -545,7 +534,7 @@ def test_with_certificate_https_forwards_and_http_redirects(with_certificate: di
     assert sorted(listeners) == [80, 443]
     https = listeners[443]
     assert https["Protocol"] == "HTTPS"
-    assert https["Certificates"] == [{"CertificateArn": CERTIFICATE_ARN}]
+    assert https["Certificates"] == [{"CertificateArn": ThreeTierConfig.ALL_OPTIONS["certificate_arn"]}]
     assert https["DefaultActions"] == [{"TargetGroupArn": ref(target_group_id), "Type": "forward"}]
     assert listeners[80]["Protocol"] == "HTTP"
     assert listeners[80]["DefaultActions"] == [
