@@ -70,7 +70,7 @@ def local_site(answers: Sequence[tuple[int, str]]) -> Iterator[tuple[str, list[s
             """Quiet: the tests read `requests` instead."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/", requests

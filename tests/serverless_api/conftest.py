@@ -120,7 +120,7 @@ def create(call: Call, user_id: str = "user-42", amount: float = 25.5) -> dict[s
 def serve(app: Any) -> Iterator[str]:
     """Any WSGI app on a free port of 127.0.0.1, in a thread; yields host:port."""
     httpd = local_api.make_local_server("127.0.0.1", 0, app, quiet=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield f"127.0.0.1:{httpd.server_port}"
