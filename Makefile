@@ -14,6 +14,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # A deprecated CDK API is an error, at synth and in tests: labs are examples people copy.
 export JSII_DEPRECATED := fail
+# Python writes its bytecode caches even where the environment says not to (some container
+# images do): without them pytest rewrites the asserts of every test module on every run
+# and every module of ours is compiled again (collection: 16 s -> 9 s, measured here).
+unexport PYTHONDONTWRITEBYTECODE
+# pytest workers (pytest-xdist): one per usable core; `make test PYTEST_WORKERS=0` runs in
+# one process. Tests of synthesized apps stay on one worker (tests/conftest.py).
+PYTEST_WORKERS ?= auto
+PYTEST := pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
@@ -116,7 +124,7 @@ typecheck: $(DEV_STAMP)
 
 # The db-lambda tests need a MariaDB server binary: `make test` installs it like every other prerequisite.
 unit: $(DEV_STAMP) $(SYNTH_DEPS) | mariadb
-	pytest
+	$(PYTEST)
 
 test: lint typecheck unit
 

@@ -1,7 +1,7 @@
 """Benchmark of the two commands people wait for: the test suite and `make synth`.
 
     make bench                      # 5 warm runs of each, prints medians
-    python scripts/bench.py --runs 9
+    python -m scripts.bench --runs 9
 
 Warm means the set-up is current (the first, cold run is discarded): what a
 developer sees on the second and later runs. Machines here are shared and noisy and
@@ -24,11 +24,13 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-PYTEST = "pytest (whole suite, both stages)"
+PYTEST = "make unit (pytest, whole suite)"
 SYNTH = "make synth (sandbox, validator on)"
 TARGET_RATIO = 3
+# `make unit` is the pytest run of `make test`, with its settings (workers, bytecode caches):
+# the suite as a developer runs it, not a bare `pytest` with whatever the shell exports.
 COMMANDS: dict[str, list[str]] = {
-    PYTEST: [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+    PYTEST: ["make", "--no-print-directory", "unit"],
     SYNTH: ["make", "--no-print-directory", "synth"],
     "make synth STAGE=prod": ["make", "--no-print-directory", "synth", "STAGE=prod"],
 }
@@ -49,7 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shutil.which("node") is None or not str(shutil.which("node")).startswith(str(REPO_ROOT)):
         os.environ["PATH"] = f"{REPO_ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"
 
-    print(f"{os.cpu_count()} cores, {args.runs} warm runs each (after 1 discarded warm-up)")
+    workers = os.environ.get("PYTEST_WORKERS", "auto")
+    print(f"{os.cpu_count()} cores, pytest workers: {workers}; {args.runs} warm runs each (after 1 discarded warm-up)")
     medians: dict[str, float] = {}
     for label, command in COMMANDS.items():
         wall_seconds(command)

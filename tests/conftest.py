@@ -38,6 +38,20 @@ botocore.session.create_loader = _shared_loader
 
 _synthesized: dict[str, SynthesizedStage] = {}
 
+# The fixtures below synthesize apps (jsii, seconds each). `make test` runs pytest on
+# every core (pytest-xdist, --dist loadgroup); each worker process would synthesize the
+# apps its tests use, so every test that uses one is kept in one group, on one worker.
+SYNTH_FIXTURES = frozenset(
+    {"sandbox", "prod", "each_stage", "every_stage", "each_variant", "every_variant", "all_options"}
+)
+SYNTH_GROUP = "synthesized-apps"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SYNTH_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group(SYNTH_GROUP))
+
 
 def synthesized_stage(variant: str, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:
     if variant not in _synthesized:
