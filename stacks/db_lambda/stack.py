@@ -7,21 +7,17 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
-from stacks.components.function_code import package_code
 from stacks.components.log_retention import log_retention
-from stacks.components.powertools_layer import powertools_layer
+from stacks.components.python_function import ARCHITECTURE, RUNTIME, python_function
 from stacks.db_lambda.config import DbLambdaConfig
 from stacks.db_lambda.database import DB_NAME, Database
 from stacks.db_lambda.network import DB_PORT, Network
 from stacks.db_lambda.pymysql_layer import pymysql_layer
 
 HANDLER = "db_lambda.handler.lambda_handler"
-RUNTIME = lambda_.Runtime.PYTHON_3_14
-ARCHITECTURE = lambda_.Architecture.ARM_64
 
 
 class DbLambdaStack(cdk.Stack):
@@ -81,37 +77,23 @@ class DbLambdaStack(cdk.Stack):
             cdk.CfnOutput(self, name, value=value, description=description)
 
     def _function(self, config: DbLambdaConfig, network: Network, database: Database) -> lambda_.Function:
-        # The function's own log group (Lambda's default one outlives the stack, with no retention).
-        log_group = logs.LogGroup(
+        built = python_function(
             self,
-            "FunctionLogs",
-            retention=log_retention(config.log_retention_days),
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
-        role = iam.Role(
-            self,
-            "FunctionRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="DB Lambda: its ENIs in the VPC, its log group, the database's secret",
-        )
-        function = lambda_.Function(
-            self,
-            "Function",
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
+            log_group_id="FunctionLogs",
+            role_id="FunctionRole",
+            function_id="Function",
+            package="db_lambda",
             handler=HANDLER,
-            code=package_code("db_lambda"),
-            layers=[
-                pymysql_layer(self, "PyMySQLLayer", runtime=RUNTIME, architecture=ARCHITECTURE),
-                powertools_layer(self, "PowertoolsLayer", runtime=RUNTIME, architecture=ARCHITECTURE),
-            ],
-            role=role,
-            log_group=log_group,
+            role_description="DB Lambda: its ENIs in the VPC, its log group, the database's secret",
+            log_retention=log_retention(config.log_retention_days),
+            timeout=cdk.Duration.seconds(config.function_timeout_seconds),
+            memory_size=config.function_memory_mb,
+            layers=[pymysql_layer(self, "PyMySQLLayer", runtime=RUNTIME, architecture=ARCHITECTURE)],
             vpc=network.vpc,
             vpc_subnets=network.subnets,
             security_groups=[network.function],
-            timeout=cdk.Duration.seconds(config.function_timeout_seconds),
-            memory_size=config.function_memory_mb,
+            # No X-Ray: the isolated subnets have no route to it (see the acknowledgment below).
+            tracing=lambda_.Tracing.DISABLED,
             environment={
                 "DB_HOST": database.endpoint,
                 "DB_PORT": str(DB_PORT),
@@ -125,7 +107,7 @@ class DbLambdaStack(cdk.Stack):
                 "POWERTOOLS_LOG_LEVEL": "INFO",
             },
         )
-        log_group.grant_write(role)
+        function, role = built.function, built.role
         # Lambda creates and deletes the function's network interfaces in the VPC with this role
         # (what the managed AWSLambdaVPCAccessExecutionRole grants, without its logs:* on every group).
         role.add_to_principal_policy(

@@ -9,18 +9,14 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
 from stacks.components.alert_topic import AlertTopic
-from stacks.components.function_code import package_code
-from stacks.components.powertools_layer import powertools_layer
+from stacks.components.python_function import python_function
 
-RUNTIME = lambda_.Runtime.PYTHON_3_14
-ARCHITECTURE = lambda_.Architecture.ARM_64
 # Paginated listing plus one EC2 call per item: minutes for thousands of volumes.
 TIMEOUT = cdk.Duration.minutes(5)
 MEMORY_MB = 256
@@ -59,33 +55,23 @@ class ChoreFunction(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
 
-        log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=cdk.RemovalPolicy.DESTROY)
-        self.role = iam.Role(
+        built = python_function(
             self,
-            "Role",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Ops chore: {description}",
-        )
-        for statement in statements:
-            self.role.add_to_policy(statement)
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            description=description,
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
+            log_group_id="Logs",
+            role_id="Role",
+            function_id="Function",
+            package="ops_chores",
             handler=handler,
-            code=package_code("ops_chores"),
-            layers=[powertools_layer(self, "PowertoolsLayer", runtime=RUNTIME, architecture=ARCHITECTURE)],
-            role=self.role,
-            log_group=log_group,
+            description=description,
+            role_description=f"Ops chore: {description}",
+            statements=statements,
+            log_retention=log_retention,
             timeout=TIMEOUT,
             memory_size=MEMORY_MB,
-            tracing=lambda_.Tracing.ACTIVE,
             dead_letter_topic=alerts.topic,
             environment={**environment, "ALERT_TOPIC_ARN": alerts.topic.topic_arn, "POWERTOOLS_LOG_LEVEL": "INFO"},
         )
-        log_group.grant_write(self.role)
+        self.role, self.function = built.role, built.function
         alerts.topic.grant_publish(self.role)
         acknowledge(
             self.role.node.find_child("DefaultPolicy"),

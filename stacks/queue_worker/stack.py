@@ -8,7 +8,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
@@ -16,15 +15,12 @@ from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
 from stacks.components.alert_topic import AlertTopic
-from stacks.components.function_code import package_code
 from stacks.components.log_retention import log_retention
-from stacks.components.powertools_layer import powertools_layer
+from stacks.components.python_function import python_function
 from stacks.queue_worker.config import QueueWorkerConfig
 from stacks.queue_worker.work_queue import WorkQueue
 
 HANDLER = "queue_worker.handler.lambda_handler"
-RUNTIME = lambda_.Runtime.PYTHON_3_14
-ARCHITECTURE = lambda_.Architecture.ARM_64
 ALARM_PERIOD = cdk.Duration.minutes(1)
 NO_EMAIL_WARNING = (
     "queue_worker.alarm_email is null: the alert topic has no subscriber, so alarms reach nobody. "
@@ -126,38 +122,24 @@ class QueueWorkerStack(cdk.Stack):
     def _worker_function(
         self, timeout_seconds: int, memory_mb: int, retention: logs.RetentionDays, table: dynamodb.TableV2
     ) -> lambda_.Function:
-        # Lambda's default log group, /aws/lambda/<function name>, is created by Lambda on first use
-        # and outlives the stack with no retention. The function's own log group has both; its
-        # generated name is in the FunctionLogGroup output.
-        log_group = logs.LogGroup(self, "WorkerLogs", retention=retention, removal_policy=cdk.RemovalPolicy.DESTROY)
-        # A role with no managed policy: it may write its own log group, nothing wider.
-        role = iam.Role(
+        # The log group's generated name is in the FunctionLogGroup output.
+        return python_function(
             self,
-            "WorkerRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Queue worker: write logs, X-Ray, consume the queue, write the readings table",
-        )
-        function = lambda_.Function(
-            self,
-            "Worker",
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
+            log_group_id="WorkerLogs",
+            role_id="WorkerRole",
+            function_id="Worker",
+            package="queue_worker",
             handler=HANDLER,
-            code=package_code("queue_worker"),
-            layers=[powertools_layer(self, "PowertoolsLayer", runtime=RUNTIME, architecture=ARCHITECTURE)],
-            role=role,
-            log_group=log_group,
+            role_description="Queue worker: write logs, X-Ray, consume the queue, write the readings table",
+            log_retention=retention,
             timeout=cdk.Duration.seconds(timeout_seconds),
             memory_size=memory_mb,
-            tracing=lambda_.Tracing.ACTIVE,
             environment={
                 "TABLE_NAME": table.table_name,
                 "POWERTOOLS_SERVICE_NAME": "queue-worker",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
             },
-        )
-        log_group.grant_write(role)
-        return function
+        ).function
 
     @staticmethod
     def _acknowledge(work: WorkQueue, function: lambda_.Function) -> None:

@@ -6,19 +6,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from stacks.components.function_code import package_code
-from stacks.components.powertools_layer import powertools_layer
+from stacks.components.python_function import ARCHITECTURE, RUNTIME, python_function
 
 HANDLER = "thumbnailer.handler.lambda_handler"
-RUNTIME = lambda_.Runtime.PYTHON_3_14
-ARCHITECTURE = lambda_.Architecture.ARM_64
 # Built by `make pillow-layer` (scripts/s3_events/build_layer.py) for exactly RUNTIME and
 # ARCHITECTURE. Absolute: jsii resolves relative asset paths against its own working directory.
 PILLOW_LAYER_DIR = Path(__file__).resolve().parents[2] / "build" / "pillow-layer"
@@ -77,33 +73,23 @@ class Thumbnailer(Construct):
             enforce_ssl=True,
             retention_period=FAILED_EVENTS_RETENTION,
         )
-        # Lambda's default group, /aws/lambda/<name>, outlives the stack with no retention.
-        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=cdk.RemovalPolicy.DESTROY)
-        self.role = iam.Role(
+        built = python_function(
             self,
-            "Role",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Thumbnailer: write logs and X-Ray, read images/*, write thumbnails/*, report failed events",
-        )
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
+            log_group_id="Logs",
+            role_id="Role",
+            function_id="Function",
+            package="thumbnailer",
             handler=HANDLER,
-            code=package_code("thumbnailer"),
-            layers=[
-                self.pillow_layer,
-                powertools_layer(self, "PowertoolsLayer", runtime=RUNTIME, architecture=ARCHITECTURE),
-            ],
-            role=self.role,
-            log_group=self.log_group,
-            memory_size=memory_mb,
+            role_description=(
+                "Thumbnailer: write logs and X-Ray, read images/*, write thumbnails/*, report failed events"
+            ),
+            log_retention=log_retention,
             timeout=timeout,
-            tracing=lambda_.Tracing.ACTIVE,
-            environment=dict(environment),
+            memory_size=memory_mb,
+            environment=environment,
+            layers=[self.pillow_layer],
         )
-        self.log_group.grant_write(self.role)
+        self.log_group, self.role, self.function = built.log_group, built.role, built.function
         self.function.configure_async_invoke(
             retry_attempts=retry_attempts,
             max_event_age=max_event_age,

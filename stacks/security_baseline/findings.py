@@ -18,9 +18,8 @@ from stacks.components.acknowledge import acknowledge
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.function_code import package_code
 from stacks.components.powertools_layer import powertools_layer
+from stacks.components.python_function import ARCHITECTURE, RUNTIME
 
-RUNTIME = lambda_.Runtime.PYTHON_3_14
-ARCHITECTURE = lambda_.Architecture.ARM_64
 MIN_SEVERITY = 7  # GuardDuty's "High" band is 7.0-8.9, "Critical" 9.0-10.0
 FINDING_TYPE_PREFIX = "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration."  # .OutsideAWS, .InsideAWS
 FINDING = {"source": ["aws.guardduty"], "detail_type": ["GuardDuty Finding"]}
@@ -135,6 +134,8 @@ class Findings(Construct):
     def _remediation_function(
         self, enforce: bool, alerts: AlertTopic, log_retention: logs.RetentionDays
     ) -> lambda_.Function:
+        # Built here, not with python_function: the role's own statements must come before the
+        # function's in its policy, and one of them names the role itself (NeverEditItsOwnRole).
         log_group = logs.LogGroup(
             self, "RemediationLogs", retention=log_retention, removal_policy=cdk.RemovalPolicy.DESTROY
         )

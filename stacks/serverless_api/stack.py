@@ -14,17 +14,14 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from stacks.components.alert_topic import AlertTopic
-from stacks.components.function_code import package_code
 from stacks.components.log_retention import log_retention
-from stacks.components.powertools_layer import powertools_layer
+from stacks.components.python_function import python_function
 from stacks.serverless_api.config import ServerlessApiConfig
 from stacks.serverless_api.findings import acknowledge_findings
 from stacks.serverless_api.firewall import RegionalFirewall
 from stacks.serverless_api.rest_api import OrdersRestApi
 
 HANDLER = "orders_api.handler.lambda_handler"
-RUNTIME = lambda_.Runtime.PYTHON_3_14
-ARCHITECTURE = lambda_.Architecture.ARM_64
 # The index lambda_src/orders_api/store.py queries (a test checks the two names agree).
 USER_INDEX = "ByUser"
 ALARM_PERIOD = cdk.Duration.minutes(5)
@@ -132,34 +129,24 @@ class ServerlessApiStack(cdk.Stack):
     def _orders_function(
         self, config: ServerlessApiConfig, retention: logs.RetentionDays, table: dynamodb.TableV2
     ) -> lambda_.Function:
-        log_group = logs.LogGroup(self, "OrdersLogs", retention=retention, removal_policy=cdk.RemovalPolicy.DESTROY)
-        role = iam.Role(
+        function = python_function(
             self,
-            "OrdersRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Orders API: write logs, X-Ray, read and write orders, query the by-user index",
-        )
-        function = lambda_.Function(
-            self,
-            "OrdersFunction",
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
+            log_group_id="OrdersLogs",
+            role_id="OrdersRole",
+            function_id="OrdersFunction",
+            package="orders_api",
             handler=HANDLER,
-            code=package_code("orders_api"),
-            layers=[powertools_layer(self, "PowertoolsLayer", runtime=RUNTIME, architecture=ARCHITECTURE)],
-            role=role,
-            log_group=log_group,
+            role_description="Orders API: write logs, X-Ray, read and write orders, query the by-user index",
+            log_retention=retention,
             timeout=cdk.Duration.seconds(config.function_timeout_seconds),
             memory_size=config.function_memory_mb,
-            tracing=lambda_.Tracing.ACTIVE,
             environment={
                 "TABLE_NAME": table.table_name,
                 "CORS_ALLOW_ORIGINS": ",".join(config.cors_allow_origins),
                 "POWERTOOLS_SERVICE_NAME": "orders-api",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
             },
-        )
-        log_group.grant_write(role)
+        ).function
         # The four item actions the code uses, on the table; Query on the one index. Not
         # table.grant(): with an index it would also grant the item actions on index/*.
         iam.Grant.add_to_principal(
