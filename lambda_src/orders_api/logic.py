@@ -10,7 +10,7 @@ import binascii
 import json
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,7 @@ DELETABLE = ("pending", "cancelled")
 # would only cost memory and time. API Gateway's own limit (10 MB) is far above this.
 MAX_BODY_BYTES = 4096
 MAX_AMOUNT = Decimal(1_000_000)
+AMOUNT_DECIMALS = 2
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_TOKEN_CHARS = 512
@@ -45,7 +46,7 @@ _TIMESTAMP_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0
 # What each input must be: the one sentence an error names for a field, never its value.
 RULES: Mapping[str, str] = {
     "user_id": "a string of 1 to 64 characters A-Z a-z 0-9 . _ @ -",
-    "amount": f"a JSON number greater than 0 and at most {MAX_AMOUNT}, with at most 2 decimals",
+    "amount": f"a JSON number greater than 0 and at most {MAX_AMOUNT}, with at most {AMOUNT_DECIMALS} decimals",
     "status": "one of " + ", ".join(STATUSES),
     "order_id": "an order id as returned by POST /orders (a lowercase UUID)",
     "limit": f"a whole number from 1 to {MAX_PAGE_SIZE}",
@@ -195,6 +196,19 @@ def validation_error(errors: Sequence[Mapping[str, Any]], allowed_fields: Mappin
             fields[_clip(name)] = "required: " + RULES.get(name, "a value")
         else:
             fields[_clip(name)] = "must be " + RULES.get(name, "valid")
+        if len(fields) >= MAX_NAMED_FIELDS:
+            break
+    names = ", ".join(fields)
+    return ApiError(400, f"invalid request: {names}" if names else "invalid request", fields)
+
+
+def invalid_request(problems: Iterable[tuple[str, str]]) -> ApiError:
+    """A 400 naming the offending fields, each with what it must be: (name, rule) pairs in the
+    order to name them. At most MAX_NAMED_FIELDS names, each cut to MAX_FIELD_NAME_CHARS
+    (names are input too: an unknown field's name is the client's)."""
+    fields: dict[str, str] = {}
+    for name, rule in problems:
+        fields[_clip(name)] = rule
         if len(fields) >= MAX_NAMED_FIELDS:
             break
     names = ", ".join(fields)
