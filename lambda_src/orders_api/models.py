@@ -28,7 +28,7 @@ Timestamp = Annotated[
 # advertise a string form, which this API refuses.
 Amount = Annotated[
     Decimal,
-    Field(gt=0, le=logic.MAX_AMOUNT, decimal_places=2, description=logic.RULES["amount"]),
+    Field(gt=0, le=logic.MAX_AMOUNT, decimal_places=logic.AMOUNT_DECIMALS, description=logic.RULES["amount"]),
     WithJsonSchema(
         {"type": "number", "exclusiveMinimum": 0, "maximum": int(logic.MAX_AMOUNT), "multipleOf": 0.01},
         mode="validation",
@@ -53,6 +53,31 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     status: Annotated[Status, Field(description="pending -> paid -> shipped, pending -> cancelled")]
+
+
+class ListQuery(BaseModel):
+    """GET /orders: the query parameters, each sent once; other parameters are ignored.
+
+    A query string is text: limit is a whole number written in ASCII digits ("7", not "7.0").
+    """
+
+    model_config = ConfigDict(strict=True)
+
+    user_id: UserId
+    limit: Annotated[int, Field(ge=1, le=logic.MAX_PAGE_SIZE, description=logic.RULES["limit"])] = (
+        logic.DEFAULT_PAGE_SIZE
+    )
+    next_token: Annotated[
+        str | None, Field(max_length=logic.MAX_TOKEN_CHARS, description=logic.RULES["next_token"])
+    ] = None
+
+
+class PathParameters(BaseModel):
+    """The {name} parts of the routes' paths."""
+
+    model_config = ConfigDict(strict=True)
+
+    order_id: OrderId
 
 
 class Order(BaseModel):
