@@ -18,34 +18,31 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from orders_api import logic
 
 Problem = tuple[str, str]  # (field name, what it must be)
+# The typed requests are NamedTuples: a frozen dataclass costs about 1 ms to create at import.
 Check = Callable[[Any], bool]
 
 
-@dataclass(frozen=True)
-class NewOrder:
+class NewOrder(NamedTuple):
     """POST /orders {user_id, amount}."""
 
     user_id: str
     amount: Decimal
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):
     """PATCH /orders/{order_id} {status}."""
 
     order_id: str
     status: str
 
 
-@dataclass(frozen=True)
-class ListQuery:
+class ListQuery(NamedTuple):
     """GET /orders?user_id=&limit=&next_token=."""
 
     user_id: str

@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from orders_api import logic
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """A documented response: what it means and the models.py class of its JSON body (None: no body)."""
 
     description: str
     model: str | None = "Error"
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     method: str
     # OpenAPI's form: /orders/{order_id}. Each {name} is a path parameter: models.PathParameters.
     path: str
