@@ -6,6 +6,13 @@
     PATCH  /orders/{order_id}       {status}           -> 200 the order, or 409 (see logic.TRANSITIONS)
     DELETE /orders/{order_id}                          -> 204 if pending or cancelled, else 409
 
+The routes are declared in routes.py and registered on the resolver from there. The
+resolver routes, answers CORS and turns exceptions into responses; it does not validate
+(no enable_validation): each route function checks its request with requests.py, so the
+function imports neither pydantic nor Powertools' OpenAPI validation, which cost every
+cold start about 90-170 ms of import (see orders_api/__init__.py). A stored item that the
+documented Order cannot describe is our bug: logic.to_order refuses it, a 500.
+
 Every refusal is JSON `{"message": ..., "fields": {name: what it must be}}` with a 4xx
 status; values sent by the client are never echoed. An unknown route is a 404, a known
 route with another method a 405, a body over logic.MAX_BODY_BYTES a 413, a body that is not

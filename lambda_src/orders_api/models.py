@@ -1,5 +1,12 @@
-"""The request and response shapes: Powertools validates requests against them and builds
-openapi.json from them, so the document and the code cannot say different things.
+"""The request and response shapes as pydantic models: what openapi.json documents.
+
+scripts/serverless_api/openapi.py generates the document's schemas from these models
+(request and response bodies, the list query's parameters, the path's order_id) and its
+operations from routes.py. The function does not import this module: pydantic and
+Powertools' OpenAPI validation cost every cold start about 90-170 ms of import (see
+orders_api/__init__.py), so the function checks requests with requests.py instead, and
+tests/serverless_api/test_contract.py generates requests to check that requests.py accepts
+exactly what these models accept.
 
 Requests are strict: a number where a string belongs (or "10" where a number belongs) is
 refused, not converted, and unknown fields are refused (a typo must not pass silently).
