@@ -9,12 +9,14 @@
 - logic.py: pure rules (status transitions, ids, page tokens, the 400's wording), no AWS;
 - store.py: the only module that talks to DynamoDB.
 
-The import budget: Lambda imports handler.py on every cold start, and the bench's target
-is under 300 ms (python -m scripts.serverless_api.bench). Powertools' OpenAPI validation
-(enable_validation) and pydantic took about 90-170 ms of it (median import 416-543 ms
-before, 330-368 ms after, in interleaved fresh processes on the 2-core build machine at
-load 0.9-2.5), so the function imports neither: nothing it imports may import models.py
-(tests/serverless_api/test_import_budget.py). What remains is the floor of the libraries
-it needs (Powertools' event handler, Logger, Metrics, Tracer with the X-Ray SDK, botocore);
-orders_api's own modules add about 10 ms to it.
+The import budget: Lambda imports handler.py on every cold start, and the target is under
+300 ms (python -m scripts.serverless_api.bench). Powertools' OpenAPI validation
+(enable_validation) and pydantic took about 90-170 ms of it, depending on the load: bench
+medians of 490 and 528 ms with them, 354 and 360 ms without (--imports 11, the 2-core build
+machine at load 1.0-1.1, Python 3.11). So the function imports neither, and nothing it
+imports may import models.py (tests/serverless_api/test_import_budget.py). What remains is
+the floor of the libraries it needs (Powertools' event handler, Logger, Metrics, Tracer
+with the X-Ray SDK, botocore): importing just those, with Tracer patching botocore, takes
+as long within the noise (medians 322-389 ms against the handler's 330-386 ms,
+interleaved).
 """
