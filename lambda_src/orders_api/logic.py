@@ -10,7 +10,7 @@ import binascii
 import json
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,7 @@ DELETABLE = ("pending", "cancelled")
 # would only cost memory and time. API Gateway's own limit (10 MB) is far above this.
 MAX_BODY_BYTES = 4096
 MAX_AMOUNT = Decimal(1_000_000)
+AMOUNT_DECIMALS = 2
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_TOKEN_CHARS = 512
@@ -45,7 +46,7 @@ _TIMESTAMP_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0
 # What each input must be: the one sentence an error names for a field, never its value.
 RULES: Mapping[str, str] = {
     "user_id": "a string of 1 to 64 characters A-Z a-z 0-9 . _ @ -",
-    "amount": f"a JSON number greater than 0 and at most {MAX_AMOUNT}, with at most 2 decimals",
+    "amount": f"a JSON number greater than 0 and at most {MAX_AMOUNT}, with at most {AMOUNT_DECIMALS} decimals",
     "status": "one of " + ", ".join(STATUSES),
     "order_id": "an order id as returned by POST /orders (a lowercase UUID)",
     "limit": f"a whole number from 1 to {MAX_PAGE_SIZE}",
@@ -138,13 +139,44 @@ def decode_page_token(token: str, user_id: str) -> dict[str, str]:
     return {"user_id": token_user, "created_at": created_at, "order_id": order_id}
 
 
+class StoredOrderError(RuntimeError):
+    """A stored item the API cannot answer as an order: our bug, a 500 (never a 4xx blaming the client)."""
+
+
 def to_order(item: Mapping[str, Any]) -> dict[str, Any]:
     """The API's view of a stored item. Amounts are stored as exact decimals and sent as JSON
     numbers: at most 2 decimals and at most a million, so a float holds them exactly enough
-    that its shortest representation is the stored value."""
-    order = {name: item[name] for name in ("order_id", "user_id", "status", "created_at", "updated_at")}
-    order["amount"] = float(item["amount"])
-    return order
+    that its shortest representation is the stored value.
+
+    The item is checked against what the API documents (models.Order): an order the
+    document cannot describe is refused with StoredOrderError, naming the attributes only.
+    """
+    wrong = [name for name, is_valid in _ORDER_ATTRIBUTES.items() if not is_valid(item.get(name))]
+    if wrong:
+        raise StoredOrderError("the stored order has unexpected " + ", ".join(wrong))
+    # The documented order of the fields (models.Order), as the README's examples show them.
+    return {
+        "order_id": item["order_id"],
+        "user_id": item["user_id"],
+        "amount": float(item["amount"]),
+        "status": item["status"],
+        "created_at": item["created_at"],
+        "updated_at": item["updated_at"],
+    }
+
+
+def _matches(pattern: str) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, str) and re.fullmatch(pattern, value) is not None
+
+
+_ORDER_ATTRIBUTES: Mapping[str, Callable[[Any], bool]] = {
+    "order_id": _matches(ORDER_ID_PATTERN),
+    "user_id": _matches(USER_ID_PATTERN),
+    "amount": lambda value: isinstance(value, Decimal) and value.is_finite() and 0 < value <= MAX_AMOUNT,
+    "status": lambda value: value in STATUSES,
+    "created_at": _matches(_TIMESTAMP_PATTERN),
+    "updated_at": _matches(_TIMESTAMP_PATTERN),
+}
 
 
 def parse_json(text: str | bytes | bytearray) -> Any:
@@ -172,29 +204,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def validation_error(errors: Sequence[Mapping[str, Any]], allowed_fields: Mapping[str, tuple[str, ...]]) -> ApiError:
-    """A 400 from pydantic's error list (only its `loc` and `type` are read: never `input`).
-
-    `allowed_fields` maps a location ("body") to the names it accepts, for "unknown field".
-    """
-    if any(error.get("type") == "json_invalid" for error in errors):
-        return ApiError(400, "the body is not valid JSON", {"body": RULES["body"]})
+def invalid_request(problems: Iterable[tuple[str, str]]) -> ApiError:
+    """A 400 naming the offending fields, each with what it must be: (name, rule) pairs in the
+    order to name them. At most MAX_NAMED_FIELDS names, each cut to MAX_FIELD_NAME_CHARS
+    (names are input too: an unknown field's name is the client's)."""
     fields: dict[str, str] = {}
-    for error in errors:
-        location = [str(part) for part in error.get("loc", ())]
-        kind = str(error.get("type", ""))
-        # ("body", "amount"), ("query", "limit"), ("path", "order_id"); ("body",) for the body itself.
-        where = location[0] if location else "body"
-        name = location[1] if len(location) > 1 else where
-        if kind in ("model_attributes_type", "model_type", "dict_type") or name == where == "body":
-            fields["body"] = RULES["body"] if kind != "missing" else "required: " + RULES["body"]
-        elif kind == "extra_forbidden":
-            allowed = ", ".join(allowed_fields.get(where, ()))
-            fields[_clip(name)] = f"unknown field (allowed: {allowed})"
-        elif kind == "missing":
-            fields[_clip(name)] = "required: " + RULES.get(name, "a value")
-        else:
-            fields[_clip(name)] = "must be " + RULES.get(name, "valid")
+    for name, rule in problems:
+        fields[_clip(name)] = rule
         if len(fields) >= MAX_NAMED_FIELDS:
             break
     names = ", ".join(fields)

@@ -1,5 +1,12 @@
-"""The request and response shapes: Powertools validates requests against them and builds
-openapi.json from them, so the document and the code cannot say different things.
+"""The request and response shapes as pydantic models: what openapi.json documents.
+
+scripts/serverless_api/openapi.py generates the document's schemas from these models
+(request and response bodies, the list query's parameters, the path's order_id) and its
+operations from routes.py. The function does not import this module: pydantic and
+Powertools' OpenAPI validation cost every cold start about 90-170 ms of import (see
+orders_api/__init__.py), so the function checks requests with requests.py instead, and
+tests/serverless_api/test_contract.py generates requests to check that requests.py accepts
+exactly what these models accept.
 
 Requests are strict: a number where a string belongs (or "10" where a number belongs) is
 refused, not converted, and unknown fields are refused (a typo must not pass silently).
@@ -28,7 +35,7 @@ Timestamp = Annotated[
 # advertise a string form, which this API refuses.
 Amount = Annotated[
     Decimal,
-    Field(gt=0, le=logic.MAX_AMOUNT, decimal_places=2, description=logic.RULES["amount"]),
+    Field(gt=0, le=logic.MAX_AMOUNT, decimal_places=logic.AMOUNT_DECIMALS, description=logic.RULES["amount"]),
     WithJsonSchema(
         {"type": "number", "exclusiveMinimum": 0, "maximum": int(logic.MAX_AMOUNT), "multipleOf": 0.01},
         mode="validation",
@@ -53,6 +60,31 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     status: Annotated[Status, Field(description="pending -> paid -> shipped, pending -> cancelled")]
+
+
+class ListQuery(BaseModel):
+    """GET /orders: the query parameters, each sent once; other parameters are ignored.
+
+    A query string is text: limit is a whole number written in ASCII digits ("7", not "7.0").
+    """
+
+    model_config = ConfigDict(strict=True)
+
+    user_id: UserId
+    limit: Annotated[int, Field(ge=1, le=logic.MAX_PAGE_SIZE, description=logic.RULES["limit"])] = (
+        logic.DEFAULT_PAGE_SIZE
+    )
+    next_token: Annotated[
+        str | None, Field(max_length=logic.MAX_TOKEN_CHARS, description=logic.RULES["next_token"])
+    ] = None
+
+
+class PathParameters(BaseModel):
+    """The {name} parts of the routes' paths."""
+
+    model_config = ConfigDict(strict=True)
+
+    order_id: OrderId
 
 
 class Order(BaseModel):

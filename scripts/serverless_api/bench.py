@@ -40,18 +40,24 @@ P99_TARGET_RATIO = 3.0
 USERS = 10
 
 
+def lambda_environment(task_root: str) -> dict[str, str]:
+    """The environment Lambda starts the function with, as far as the import depends on it
+    (LAMBDA_TASK_ROOT turns Tracer on; lambda_src is the asset root)."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(LAMBDA_SRC),
+        "LAMBDA_TASK_ROOT": task_root,
+        "AWS_LAMBDA_FUNCTION_NAME": "orders-api-bench",
+        "AWS_REGION": "us-east-1",
+        "TABLE_NAME": "BenchOrders",
+    }
+
+
 def import_times(runs: int) -> list[float]:
     """Seconds to import orders_api.handler in a fresh interpreter set up as Lambda sets it up."""
     code = "import time; t = time.perf_counter(); import orders_api.handler; print(time.perf_counter() - t)"
     with tempfile.TemporaryDirectory() as task_root:
-        environment = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(LAMBDA_SRC),
-            "LAMBDA_TASK_ROOT": task_root,
-            "AWS_LAMBDA_FUNCTION_NAME": "orders-api-bench",
-            "AWS_REGION": "us-east-1",
-            "TABLE_NAME": "BenchOrders",
-        }
+        environment = lambda_environment(task_root)
         return [
             float(
                 subprocess.run(

@@ -3,14 +3,13 @@
     python -m scripts.serverless_api.openapi            # rewrite docs/serverless-api/openapi.json
     python -m scripts.serverless_api.openapi --check    # exit 1 if the file is out of date
 
-Powertools builds the document from the routes in lambda_src/orders_api/api.py (paths,
-parameters, request and response models); two corrections make it say what the API does:
-- Powertools lists a 422 "Validation Error" on every operation; this API answers invalid
-  input with 400 and its own error shape (api.py's RequestValidationError handler), so the
-  422 and its schemas are removed;
-- a response that fails its own model is answered by the same handler as any other bug:
-  a 500 with the API's error shape, not Powertools' ResponseValidationError;
-- a 204 has no body, so it gets no content.
+Built offline from the table the handler registers its routes from
+(lambda_src/orders_api/routes.py: paths, methods, summaries, documented answers) and the
+pydantic models in lambda_src/orders_api/models.py, which give every schema: the request
+and response bodies under #/components/schemas/, the query parameters (the fields of the
+route's query model) and the path parameters (models.PathParameters). The function itself
+imports neither pydantic nor models.py. One correction: an optional query parameter is
+absent, never null, so its `X | None` schema is documented as X.
 A test fails when the committed file differs from what this generates.
 """
 
@@ -18,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,33 +44,89 @@ SERVERS = [
         },
     },
 ]
-_POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
-_INTERNAL_ERROR = {
-    "description": "internal error: logged with the request id the message names; no details",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
+_JSON = "application/json"
+_SCHEMAS = "#/components/schemas/"
 
 
 def document() -> dict[str, Any]:
     if str(LAMBDA_SRC) not in sys.path:
         sys.path.insert(0, str(LAMBDA_SRC))
-    from orders_api.api import app
+    from pydantic.json_schema import models_json_schema
 
-    generated: dict[str, Any] = json.loads(
-        app.get_openapi_json_schema(title=TITLE, version=VERSION, description=DESCRIPTION)
+    from orders_api import models, routes
+
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes.ROUTES:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, models, routes.EVERY_ROUTE)
+    # Requests as they are validated (the amount is a JSON number), responses as they are sent.
+    requests = {route.body for route in routes.ROUTES if route.body}
+    responses = {
+        answer.model
+        for route in routes.ROUTES
+        for answer in [*route.answers.values(), *routes.EVERY_ROUTE.values()]
+        if answer.model
+    }
+    _, schemas = models_json_schema(
+        [(getattr(models, name), "validation") for name in sorted(requests)]
+        + [(getattr(models, name), "serialization") for name in sorted(responses)],
+        ref_template=_SCHEMAS + "{model}",
     )
-    generated["servers"] = SERVERS
-    for operations in generated["paths"].values():
-        for operation in operations.values():
-            responses = operation["responses"]
-            responses.pop("422", None)
-            responses["500"] = _INTERNAL_ERROR
-            if "204" in responses:
-                responses["204"].pop("content", None)
-    schemas = generated.get("components", {}).get("schemas", {})
-    for name in _POWERTOOLS_VALIDATION_SCHEMAS:
-        schemas.pop(name, None)
-    return generated
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "description": DESCRIPTION, "version": VERSION},
+        "servers": SERVERS,
+        "paths": paths,
+        "components": {"schemas": dict(sorted(schemas["$defs"].items()))},
+    }
+
+
+def _operation(route: Any, models: Any, every_route: Mapping[int, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = {"summary": route.summary}
+    if route.description:
+        operation["description"] = route.description
+    operation["operationId"] = route.function
+    parameters = [
+        _parameter(name, "path", models.PathParameters.model_json_schema(), required=True)
+        for name in route.path_parameters
+    ]
+    if route.query:
+        query = getattr(models, route.query).model_json_schema()
+        required = set(query.get("required", ()))
+        parameters += [_parameter(name, "query", query, required=name in required) for name in query["properties"]]
+    if parameters:
+        operation["parameters"] = parameters
+    if route.body:
+        operation["requestBody"] = {"content": {_JSON: {"schema": {"$ref": _SCHEMAS + route.body}}}, "required": True}
+    operation["responses"] = {
+        str(status): _response(answer) for status, answer in sorted({**route.answers, **every_route}.items())
+    }
+    return operation
+
+
+def _parameter(name: str, location: str, model_schema: Mapping[str, Any], *, required: bool) -> dict[str, Any]:
+    schema = dict(model_schema["properties"][name])
+    alternatives = schema.get("anyOf", [])
+    if not required and {"type": "null"} in alternatives:
+        # Absent, never null: `str | None = None` is documented as a string.
+        (present,) = [alternative for alternative in alternatives if alternative != {"type": "null"}]
+        schema.pop("anyOf")
+        schema = dict(sorted({**present, **schema}.items()))
+        if schema.get("default", ...) is None:
+            schema.pop("default")
+    return {
+        "name": name,
+        "in": location,
+        "required": required,
+        "description": schema.get("description", ""),
+        "schema": schema,
+    }
+
+
+def _response(answer: Any) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": answer.description}
+    if answer.model:
+        response["content"] = {_JSON: {"schema": {"$ref": _SCHEMAS + answer.model}}}
+    return response
 
 
 def render(content: dict[str, Any]) -> str:
