@@ -4,7 +4,7 @@
 - api.py: the route functions on Powertools' REST resolver (routing, CORS, errors, 404/405);
 - routes.py: the routes as data (method, path, documented answers): api.py registers them,
   scripts/serverless_api/openapi.py documents them;
-- requests.py: what each request must be, in plain Python;
+- validation.py: what each request must be, in plain Python;
 - models.py: the same requests and the responses as pydantic models, for openapi.json only;
 - logic.py: pure rules (status transitions, ids, page tokens, the 400's wording), no AWS;
 - store.py: the only module that talks to DynamoDB.

@@ -8,7 +8,7 @@
 
 The routes are declared in routes.py and registered on the resolver from there. The
 resolver routes, answers CORS and turns exceptions into responses; it does not validate
-(no enable_validation): each route function checks its request with requests.py, so the
+(no enable_validation): each route function checks its request with validation.py, so the
 function imports neither pydantic nor Powertools' OpenAPI validation, which cost every
 cold start about 90-170 ms of import (see orders_api/__init__.py). A stored item that the
 documented Order cannot describe is our bug: logic.to_order refuses it, a 500.
@@ -38,7 +38,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orders_api import logic, requests, routes, store
+from orders_api import logic, routes, store, validation
 
 SERVICE = "orders-api"
 TABLE_NAME_VARIABLE = "TABLE_NAME"
@@ -69,7 +69,7 @@ def _serialize(body: Any) -> str:
 
 cors = _cors_from_environment()
 # Routing, CORS, exception handlers and not-found only: requests are checked by
-# requests.py, not by Powertools' OpenAPI validation (enable_validation), which imports
+# validation.py, not by Powertools' OpenAPI validation (enable_validation), which imports
 # pydantic on every cold start.
 app = APIGatewayRestResolver(cors=cors, serializer=lambda body: _serialize(body))
 
@@ -95,7 +95,7 @@ def _order_response(item: Mapping[str, Any], status_code: int = 200) -> Response
 
 def _body() -> Any:
     # _precheck decoded a base64 body: this is the text the client sent.
-    return requests.parse_body(app.current_event.body)
+    return validation.parse_body(app.current_event.body)
 
 
 def _query() -> dict[str, list[str]]:
@@ -106,7 +106,7 @@ def _query() -> dict[str, list[str]]:
 
 
 def create_order() -> Response[Any]:
-    order = requests.new_order(_body())
+    order = validation.new_order(_body())
     # requestContext.path is the path the client used, with the stage ("/v1/orders").
     base = (app.current_event.get("requestContext") or {}).get("path") or app.current_event.path
     created_at = now()
@@ -127,7 +127,7 @@ def create_order() -> Response[Any]:
 
 
 def list_orders() -> Response[Any]:
-    query = requests.list_query(_query())
+    query = validation.list_query(_query())
     start_key = logic.decode_page_token(query.next_token, query.user_id) if query.next_token is not None else None
     page = orders_table().list_for_user(query.user_id, limit=query.limit, start_key=start_key)
     body = {
@@ -138,7 +138,7 @@ def list_orders() -> Response[Any]:
 
 
 def get_order(order_id: str) -> Response[Any]:
-    requests.order_id(order_id)
+    validation.order_id(order_id)
     tracer.put_annotation("order_id", order_id)
     item = orders_table().get(order_id)
     if item is None:
@@ -147,7 +147,7 @@ def get_order(order_id: str) -> Response[Any]:
 
 
 def change_status(order_id: str) -> Response[Any]:
-    change = requests.status_change(order_id, _body())
+    change = validation.status_change(order_id, _body())
     tracer.put_annotation("order_id", order_id)
     table = orders_table()
     sources = logic.TRANSITIONS.get(change.status, ())
@@ -169,7 +169,7 @@ def change_status(order_id: str) -> Response[Any]:
 
 
 def delete_order(order_id: str) -> Response[Any]:
-    requests.order_id(order_id)
+    validation.order_id(order_id)
     tracer.put_annotation("order_id", order_id)
     orders_table().delete(order_id, deletable=logic.DELETABLE)
     return Response(status_code=204, content_type=None, body=None)

@@ -4,8 +4,8 @@ scripts/serverless_api/openapi.py generates the document's schemas from these mo
 (request and response bodies, the list query's parameters, the path's order_id) and its
 operations from routes.py. The function does not import this module: pydantic and
 Powertools' OpenAPI validation cost every cold start about 90-170 ms of import (see
-orders_api/__init__.py), so the function checks requests with requests.py instead, and
-tests/serverless_api/test_contract.py generates requests to check that requests.py accepts
+orders_api/__init__.py), so the function checks requests with validation.py instead, and
+tests/serverless_api/test_contract.py generates requests to check that validation.py accepts
 exactly what these models accept.
 
 Requests are strict: a number where a string belongs (or "10" where a number belongs) is

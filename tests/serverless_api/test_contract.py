@@ -1,4 +1,4 @@
-"""One contract, two descriptions: requests.py (what the function checks, without pydantic)
+"""One contract, two descriptions: validation.py (what the function checks, without pydantic)
 and models.py (the strict pydantic models openapi.json is generated from).
 
 Hypothesis generates requests, valid ones and near misses (wrong types, booleans, 3
@@ -27,7 +27,7 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from orders_api import logic, models, requests
+from orders_api import logic, models, validation
 
 T = TypeVar("T")
 EXAMPLES = int(os.environ.get("SERVERLESS_API_EXAMPLES", "300"))
@@ -133,7 +133,7 @@ def bodies(valid: dict[str, st.SearchStrategy[Any]], any_value: dict[str, st.Sea
 
 
 def through_json(value: Any) -> Any:
-    """What the function gets: the value written as JSON text, parsed by requests.parse_body."""
+    """What the function gets: the value written as JSON text, parsed by validation.parse_body."""
 
     def text(part: Any) -> str:
         if isinstance(part, Decimal):
@@ -144,7 +144,7 @@ def through_json(value: Any) -> Any:
             return "[" + ",".join(text(item) for item in part) + "]"
         return json.dumps(part)
 
-    return requests.parse_body(text(value))
+    return validation.parse_body(text(value))
 
 
 def models_answer(*attempts: tuple[type[BaseModel], Any]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -161,7 +161,7 @@ def models_answer(*attempts: tuple[type[BaseModel], Any]) -> tuple[list[dict[str
 
 
 def function_answer(check: Callable[[], T]) -> tuple[T | None, list[str]]:
-    """What requests.py returns, or the fields its 400 names."""
+    """What validation.py returns, or the fields its 400 names."""
     try:
         value = check()
     except logic.ApiError as error:
@@ -185,7 +185,7 @@ def function_answer(check: Callable[[], T]) -> tuple[T | None, list[str]]:
 @example(body={"amount": "10", "coupon": None, "user_id": Decimal(42)})
 def test_a_new_order_is_accepted_exactly_when_the_model_accepts_it(body: dict[str, Any] | None) -> None:
     parsed = through_json(body)
-    order, refused = function_answer(lambda: requests.new_order(parsed))
+    order, refused = function_answer(lambda: validation.new_order(parsed))
     accepted = [] if order is None else [{"user_id": order.user_id, "amount": order.amount}]
     assert models_answer((models.NewOrder, parsed)) == (accepted, refused)
     if order is not None:
@@ -201,7 +201,7 @@ def test_a_status_change_is_accepted_exactly_when_the_models_accept_it(
     order_id: str, body: dict[str, Any] | None
 ) -> None:
     parsed = through_json(body)
-    change, refused = function_answer(lambda: requests.status_change(order_id, parsed))
+    change, refused = function_answer(lambda: validation.status_change(order_id, parsed))
     model_accepted, model_refused = models_answer(
         (models.PathParameters, {"order_id": order_id}), (models.StatusChange, parsed)
     )
@@ -213,7 +213,7 @@ def test_a_status_change_is_accepted_exactly_when_the_models_accept_it(
 @CONTRACT
 @given(order_id=order_ids)
 def test_an_order_id_is_accepted_exactly_when_the_model_accepts_it(order_id: str) -> None:
-    accepted, refused = function_answer(lambda: requests.order_id(order_id))
+    accepted, refused = function_answer(lambda: validation.order_id(order_id))
     expected = [] if accepted is None else [{"order_id": accepted}]
     assert models_answer((models.PathParameters, {"order_id": order_id})) == (expected, refused)
 
@@ -253,7 +253,9 @@ def documented_query(parameters: dict[str, str]) -> dict[str, Any]:
 @example(parameters={"user_id": "\u0661", "limit": "\u0665", "next_token": "A" * (logic.MAX_TOKEN_CHARS + 1)})
 @example(parameters={"limit": "0"})
 def test_a_list_query_is_accepted_exactly_when_the_model_accepts_it(parameters: dict[str, str]) -> None:
-    query, refused = function_answer(lambda: requests.list_query({name: [value] for name, value in parameters.items()}))
+    query, refused = function_answer(
+        lambda: validation.list_query({name: [value] for name, value in parameters.items()})
+    )
     accepted = (
         [] if query is None else [{"user_id": query.user_id, "limit": query.limit, "next_token": query.next_token}]
     )

@@ -1,7 +1,7 @@
 """The guard of the handler's import budget (target: under 300 ms, scripts/serverless_api/bench.py).
 
 Powertools' OpenAPI validation and pydantic were about 250 ms of every cold start; the
-function now checks requests with orders_api/requests.py and leaves pydantic to the
+function now checks requests with orders_api/validation.py and leaves pydantic to the
 document (models.py, scripts/serverless_api/openapi.py). Importing either again, directly
 or through a module that does, fails here, in a fresh interpreter with Lambda's environment.
 """

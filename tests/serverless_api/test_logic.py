@@ -103,7 +103,7 @@ def test_a_body_that_is_not_an_object_is_a_400(text: str) -> None:
 
 
 def test_an_invalid_request_names_fields_and_rules_and_never_values() -> None:
-    # The wording of each rule is requests.py's (test_requests.py); logic words the 400
+    # The wording of each rule is validation.py's (test_validation.py); logic words the 400
     problems = [
         ("amount", "must be " + logic.RULES["amount"]),
         ("user_id", "required: " + logic.RULES["user_id"]),
