@@ -23,10 +23,10 @@ from typing import Any, NamedTuple
 from orders_api import logic
 
 Problem = tuple[str, str]  # (field name, what it must be)
-# The typed requests are NamedTuples: a frozen dataclass costs about 1 ms to create at import.
 Check = Callable[[Any], bool]
 
 
+# The typed requests are NamedTuples: a frozen dataclass costs about 1 ms to create at import.
 class NewOrder(NamedTuple):
     """POST /orders {user_id, amount}."""
 
