@@ -27,3 +27,10 @@ def test_a_measured_import_is_a_positive_number_of_seconds() -> None:
     # One fresh process with Lambda's environment: the import works there (Tracer on)
     [seconds] = bench.import_times(1)
     assert 0 < seconds < 60
+
+
+def test_the_libraries_alone_import_in_lambdas_environment_too() -> None:
+    # The floor the bench reports next to the handler: the same libraries, set up as api.py sets them up
+    handler, libraries = bench.interleaved_import_times(1)
+    assert len(handler) == len(libraries) == 1
+    assert 0 < libraries[0] < 60
