@@ -47,6 +47,9 @@ SYNTH_FIXTURES = frozenset(
 SYNTH_GROUP = "synthesized-apps"
 
 
+# tryfirst: xdist reads the groups in its own pytest_collection_modifyitems, which would
+# otherwise run before this one and find no group (measured: every app synthesized twice).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SYNTH_FIXTURES.intersection(getattr(item, "fixturenames", ())):

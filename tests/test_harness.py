@@ -34,6 +34,10 @@ def test_a_test_of_a_synthesized_app_is_in_the_group(request: pytest.FixtureRequ
     del sandbox
     groups = [mark.args[0] for mark in request.node.iter_markers("xdist_group")]
     assert groups == [conftest.SYNTH_GROUP]
+    if getattr(request.config.option, "loadgroup", False):  # set in xdist's workers under --dist loadgroup
+        # As `make test` runs: xdist took the group (it appends it to the node id), so the
+        # group was there before xdist looked for it.
+        assert request.node.nodeid.endswith(f"@{conftest.SYNTH_GROUP}")
 
 
 def test_an_offline_test_is_not(request: pytest.FixtureRequest) -> None:
