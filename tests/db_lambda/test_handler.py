@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -16,8 +12,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from db_lambda import db, handler
 from tests.db_lambda.conftest import APP_USER, REGION, all_users, app_connection_ids, kill_app_connections
 from tests.db_lambda.mariadb import MariaDB
-
-LAMBDA_SRC = Path(__file__).resolve().parents[2] / "lambda_src"
 
 
 def invoke(event: Any, context: LambdaContext) -> tuple[int, Any]:
@@ -166,19 +160,3 @@ def test_a_missing_or_bad_setting_is_a_one_line_configuration_error(variable: st
     with pytest.raises(handler.MissingConfigurationError) as raised:
         handler.load_settings(environ)
     assert str(raised.value) == message
-
-
-def test_importing_the_handler_touches_no_aws_and_no_environment_variable() -> None:
-    # Given an environment with no AWS settings and none of the function's variables
-    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(LAMBDA_SRC)}
-    # When the handler module is imported in a fresh interpreter
-    result = subprocess.run(
-        [sys.executable, "-c", "import db_lambda.handler"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    # Then the import succeeds
-    assert result.returncode == 0, result.stderr
