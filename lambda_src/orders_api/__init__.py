@@ -16,7 +16,7 @@ medians of 490 and 528 ms with them, 354 and 360 ms without (--imports 11, the 2
 machine at load 1.0-1.1, Python 3.11). So the function imports neither, and nothing it
 imports may import models.py (tests/serverless_api/test_import_budget.py). What remains is
 the floor of the libraries it needs (Powertools' event handler, Logger, Metrics, Tracer
-with the X-Ray SDK, botocore): importing just those, with Tracer patching botocore, takes
-as long within the noise (medians 322-389 ms against the handler's 330-386 ms,
-interleaved).
+with the X-Ray SDK, botocore): the bench imports just those too, interleaved with the
+handler, and they take as long within the noise (346 ms for the handler, 362 ms for the
+libraries alone, at load 1.1).
 """
