@@ -17,6 +17,10 @@ PRICE_REGION = "us-east-1"
 # The build machine cannot fetch prices: check the AWS pricing pages before relying on them.
 PRICES_REVIEWED = "2026-11-22"
 ARITHMETIC_WIDTH = 32
+# Prices every lab pays: the alert topic's customer-managed key (stacks/components/alert_topic.py)
+# and its alarms. Labs keep their own prices in their cost.py.
+KMS_KEY_MONTH = 1.00  # per customer-managed key, prorated hourly
+CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm metric; the first 10 a month are free
 
 
 class PriceMissingError(Exception):
@@ -38,6 +42,18 @@ def hourly(item: str, count: float, price: float, hours: float = HOURS_PER_MONTH
 
 def monthly(item: str, quantity: float, unit: str, price: float) -> Line:
     return Line(item, f"{quantity:g} {unit} x {price:.3f} USD", quantity * price)
+
+
+def alert_topic_key() -> Line:
+    """The customer-managed key that encrypts a lab's alert topic."""
+    return monthly("KMS customer-managed key (alert topic)", 1, "key", KMS_KEY_MONTH)
+
+
+def alarms(what: str, count: int) -> Line:
+    """`count` standard CloudWatch alarms; `what` says which, e.g. "on the dead-letter queues"."""
+    return monthly(
+        f"CloudWatch alarms {what}", count, "alarm" if count == 1 else "alarms", CLOUDWATCH_STANDARD_ALARM_MONTH
+    )
 
 
 def total(lines: Sequence[Line]) -> float:

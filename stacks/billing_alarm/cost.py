@@ -6,10 +6,8 @@ python -m scripts.cost --lab billing-alarm [--stage prod]
 from __future__ import annotations
 
 from stacks.billing_alarm.config import BillingAlarmConfig
-from stacks.cost_model import Line, monthly
+from stacks.cost_model import Line, alarms, alert_topic_key, monthly
 
-CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm metric; first 10 alarms free
-KMS_KEY_MONTH = 1.00  # per customer-managed key, prorated hourly
 SNS_EMAIL_PER_100K = 2.00  # after the first 1,000 e-mail deliveries a month, which are free
 # AWS documents the first two budgets of an account as free; it has charged 0.02 USD a day
 # for each budget beyond those. Check the Budgets pricing page if the account has others.
@@ -22,8 +20,8 @@ NOT_COUNTED = "Free tier: the first 10 alarms and 1,000 e-mails a month cost not
 def monthly_lines(config: BillingAlarmConfig, emails_per_month: int = 10) -> list[Line]:
     alarm_count = len(config.alarm_thresholds_usd)
     return [
-        monthly("CloudWatch alarms on EstimatedCharges", alarm_count, "alarm", CLOUDWATCH_STANDARD_ALARM_MONTH),
-        monthly("KMS customer-managed key (topic encryption)", 1, "key", KMS_KEY_MONTH),
+        alarms("on EstimatedCharges", alarm_count),
+        alert_topic_key(),
         Line(
             f"SNS e-mail deliveries ({emails_per_month} assumed)",
             f"{emails_per_month} x {SNS_EMAIL_PER_100K:.2f} USD / 100,000",

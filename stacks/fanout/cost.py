@@ -8,12 +8,10 @@ request, and nothing polls the queues until a learner runs the reader.
 
 from __future__ import annotations
 
-from stacks.cost_model import Line, monthly
+from stacks.cost_model import Line, alarms, alert_topic_key
 from stacks.fanout.config import FanoutConfig
 from stacks.fanout.filters import ROUTES
 
-CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm metric; first 10 alarms free
-KMS_KEY_MONTH = 1.00  # the alert topic's customer-managed key, prorated hourly
 DEAD_LETTER_QUEUES_PER_ROUTE = 2  # the queue's DLQ and the subscription's DLQ, one alarm each
 
 NOT_COUNTED = (
@@ -26,9 +24,8 @@ NOT_COUNTED = (
 
 def monthly_lines(config: FanoutConfig) -> list[Line]:
     del config  # the idle cost does not depend on the stage's retention or receive count
-    alarms = len(ROUTES) * DEAD_LETTER_QUEUES_PER_ROUTE
     return [
-        monthly("CloudWatch alarms on the dead-letter queues", alarms, "alarms", CLOUDWATCH_STANDARD_ALARM_MONTH),
-        monthly("KMS customer-managed key (alert topic)", 1, "key", KMS_KEY_MONTH),
+        alarms("on the dead-letter queues", len(ROUTES) * DEAD_LETTER_QUEUES_PER_ROUTE),
+        alert_topic_key(),
         Line("SNS topic and SQS queues at idle", "no requests, no charge", 0.0),
     ]

@@ -5,11 +5,9 @@ python -m scripts.cost --lab ops-automation [--stage prod]
 
 from __future__ import annotations
 
-from stacks.cost_model import Line, monthly
+from stacks.cost_model import Line, alarms, alert_topic_key
 from stacks.ops_automation.config import OpsAutomationConfig
 
-CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm; first 10 alarms free
-KMS_KEY_MONTH = 1.00  # the alert topic's customer-managed key, prorated hourly
 # EventBridge Scheduler: 14 million invocations a month free, then 1.00 USD per million.
 SCHEDULER_PER_MILLION = 1.00
 # Lambda arm64: 0.20 USD per million requests + 0.0000133334 USD per GB-second (free tier: 1M requests, 400,000 GB-s).
@@ -30,8 +28,8 @@ def monthly_lines(config: OpsAutomationConfig) -> list[Line]:
     runs = chores * RUNS_PER_MONTH
     gb_seconds = runs * ASSUMED_SECONDS_PER_RUN * MEMORY_GB
     return [
-        monthly("CloudWatch alarms (one per chore's errors)", chores, "alarm", CLOUDWATCH_STANDARD_ALARM_MONTH),
-        monthly("KMS customer-managed key (alert topic)", 1, "key", KMS_KEY_MONTH),
+        alarms("on the chores' errors (one each)", chores),
+        alert_topic_key(),
         Line(
             f"Scheduler invocations ({runs} a month)",
             f"{runs} x {SCHEDULER_PER_MILLION:.2f} USD / 1,000,000",

@@ -9,7 +9,7 @@ them on the pricing pages (https://aws.amazon.com/<service>/pricing/) before quo
 
 from __future__ import annotations
 
-from stacks.cost_model import PRICES_REVIEWED, Line
+from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key
 from stacks.queue_worker.config import QueueWorkerConfig
 
 PRICES_NOTE = (
@@ -24,12 +24,9 @@ PRICE = {
     "dynamodb_per_million_write_units": 0.625,  # on-demand, standard table class
     "dynamodb_storage_per_gb_month": 0.25,
     "dynamodb_pitr_per_gb_month": 0.20,
-    "cloudwatch_alarm_per_month": 0.10,  # standard resolution, per alarm metric
-    "kms_customer_key_per_month": 1.00,  # the alert topic's customer-managed key
     "logs_ingest_per_gb": 0.50,
     "xray_per_million_traces": 5.00,
 }
-ALARMS = 3
 # An SQS event source keeps pollers long-polling the queue even when it is empty. AWS does not
 # publish the exact number; this assumes 5 pollers x one 20 s receive each = 15 requests/minute.
 IDLE_RECEIVES_PER_MONTH = 15 * 60 * 24 * 30
@@ -57,16 +54,8 @@ def usage_lines(config: QueueWorkerConfig, duration_ms: float) -> tuple[str, lis
 def idle_month() -> list[Line]:
     receives = IDLE_RECEIVES_PER_MONTH
     return [
-        Line(
-            "KMS key (alert topic)",
-            f"1 key x ${PRICE['kms_customer_key_per_month']:.2f}",
-            PRICE["kms_customer_key_per_month"],
-        ),
-        Line(
-            "CloudWatch alarms",
-            f"{ALARMS} alarms x ${PRICE['cloudwatch_alarm_per_month']:.2f}",
-            ALARMS * PRICE["cloudwatch_alarm_per_month"],
-        ),
+        alert_topic_key(),
+        alarms("(DLQ, errors, message age)", 3),
         Line(
             "SQS empty long polls (assumed)",
             f"{receives:,} receives x ${PRICE['sqs_per_million_requests']:.2f}/M",

@@ -11,13 +11,11 @@ duration adds the S3 calls, so pass your own with --duration-ms.
 
 from __future__ import annotations
 
-from stacks.cost_model import PRICES_REVIEWED, Line
+from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key
 from stacks.s3_events.config import S3EventsConfig
 
 # USD, us-east-1.
 PRICE = {
-    "kms_customer_key_per_month": 1.00,  # the alert topic's customer-managed key
-    "cloudwatch_alarm_per_month": 0.10,  # standard resolution, per alarm metric
     "s3_standard_per_gb_month": 0.023,  # first 50 TB
     "s3_put_per_1000": 0.005,  # PUT, COPY, POST, LIST (S3 Standard)
     "s3_get_per_1000": 0.0004,
@@ -66,16 +64,8 @@ def monthly_lines(config: S3EventsConfig) -> list[Line]:
     """A deployed month with no uploads: what the lab costs just by existing."""
     del config  # the idle cost does not depend on the stage's sizes
     return [
-        Line(
-            "KMS key (alert topic)",
-            f"1 key x ${PRICE['kms_customer_key_per_month']:.2f}",
-            PRICE["kms_customer_key_per_month"],
-        ),
-        Line(
-            "CloudWatch alarm (failed events)",
-            f"1 alarm x ${PRICE['cloudwatch_alarm_per_month']:.2f}",
-            PRICE["cloudwatch_alarm_per_month"],
-        ),
+        alert_topic_key(),
+        alarms("on failed events", 1),
         Line("S3, Lambda, SQS, logs at idle", "an empty bucket, no invocations, no messages", 0.0),
     ]
 

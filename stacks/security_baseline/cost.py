@@ -8,11 +8,9 @@ a quiet sandbox account (about 100,000 management events a month) and say so.
 
 from __future__ import annotations
 
-from stacks.cost_model import Line, monthly
+from stacks.cost_model import Line, alarms, alert_topic_key, monthly
 from stacks.security_baseline.config import SecurityBaselineConfig
 
-CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per alarm; first 10 free
-KMS_KEY_MONTH = 1.00  # the alert topic's customer-managed key
 EVENTS_PER_MONTH = 100_000  # management events of a quiet sandbox account (assumed)
 EVENT_KB = 1.5  # a CloudTrail record, about
 CLOUDTRAIL_FIRST_COPY = 0.00  # the first copy of management events is free; S3 storage is billed
@@ -36,8 +34,8 @@ NOT_COUNTED = (
 def monthly_lines(config: SecurityBaselineConfig) -> list[Line]:
     log_gb = EVENTS_PER_MONTH * EVENT_KB / 1_000_000
     lines = [
-        monthly("CloudWatch alarms (4 CIS, 2 on the remediation)", 6, "alarm", CLOUDWATCH_STANDARD_ALARM_MONTH),
-        monthly("KMS customer-managed key (alert topic)", 1, "key", KMS_KEY_MONTH),
+        alarms("(4 CIS, 2 on the remediation)", 6),
+        alert_topic_key(),
         monthly("CloudTrail management events, first copy", EVENTS_PER_MONTH, "event", CLOUDTRAIL_FIRST_COPY),
         Line(
             "CloudWatch Logs ingestion of the trail",

@@ -9,7 +9,7 @@ the pricing pages (https://aws.amazon.com/<service>/pricing/) before quoting.
 
 from __future__ import annotations
 
-from stacks.cost_model import PRICES_REVIEWED, Line
+from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key
 from stacks.serverless_api.config import ServerlessApiConfig
 
 PRICES_NOTE = (
@@ -23,16 +23,13 @@ PRICE = {
     "lambda_per_million_requests": 0.20,
     "dynamodb_per_million_write_units": 0.625,  # on-demand, standard table class
     "dynamodb_per_million_read_units": 0.125,
-    "cloudwatch_alarm_per_month": 0.10,  # standard resolution, per alarm metric
     "cloudwatch_custom_metric_per_month": 0.30,
-    "kms_customer_key_per_month": 1.00,  # the alert topic's customer-managed key
     "logs_ingest_per_gb": 0.50,
     "xray_per_million_traces": 5.00,
     "waf_web_acl_per_month": 5.00,
     "waf_rule_per_month": 1.00,  # each rule or AWS managed rule group (the baseline groups have no extra fee)
     "waf_per_million_requests": 0.60,
 }
-ALARMS = 3
 WAF_RULES = 3  # the rate-based rule and two AWS managed rule groups
 # Three from the function's EMF lines (OrdersCreated, StatusChanges, StatusChangesRefused) and
 # ThrottledRequests from the access logs: billed once published, whatever the traffic.
@@ -51,16 +48,8 @@ NOT_COUNTED = (
 def monthly_lines(config: ServerlessApiConfig) -> list[Line]:
     """A deployed month with no requests: what the lab costs just by existing."""
     lines = [
-        Line(
-            "KMS key (alert topic)",
-            f"1 key x ${PRICE['kms_customer_key_per_month']:.2f}",
-            PRICE["kms_customer_key_per_month"],
-        ),
-        Line(
-            "CloudWatch alarms",
-            f"{ALARMS} alarms x ${PRICE['cloudwatch_alarm_per_month']:.2f}",
-            ALARMS * PRICE["cloudwatch_alarm_per_month"],
-        ),
+        alert_topic_key(),
+        alarms("(5XX, p99 latency, throttling)", 3),
     ]
     if config.waf:
         lines.append(

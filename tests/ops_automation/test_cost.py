@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stacks.config import load_stage_config
-from stacks.cost_model import total
+from stacks.cost_model import CLOUDWATCH_STANDARD_ALARM_MONTH, total
 from stacks.ops_automation import cost
 from stacks.ops_automation.config import OpsAutomationConfig
 from tests.harness import stage_context
@@ -15,8 +15,8 @@ def section(stage: str) -> OpsAutomationConfig:
 
 def test_one_alarm_and_one_schedule_a_day_per_chore() -> None:
     sandbox, prod = cost.monthly_lines(section("sandbox")), cost.monthly_lines(section("prod"))
-    assert sandbox[0].usd == 2 * cost.CLOUDWATCH_STANDARD_ALARM_MONTH  # snapshot, cleanup
-    assert prod[0].usd == 3 * cost.CLOUDWATCH_STANDARD_ALARM_MONTH  # and the stop chore
+    assert sandbox[0].usd == 2 * CLOUDWATCH_STANDARD_ALARM_MONTH  # snapshot, cleanup
+    assert prod[0].usd == 3 * CLOUDWATCH_STANDARD_ALARM_MONTH  # and the stop chore
     assert "62 a month" in sandbox[2].item
     assert "93 a month" in prod[2].item
 
