@@ -7,10 +7,10 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_budgets as budgets
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from constructs import Construct
 
 from stacks.billing_alarm.config import BillingAlarmConfig
+from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 
 # AWS publishes EstimatedCharges several times a day; a 6-hour Maximum reacts within a
@@ -58,18 +58,15 @@ class BillingAlarmStack(cdk.Stack):
             period=BILLING_METRIC_PERIOD,
         )
         for threshold in config.alarm_thresholds_usd:
-            alarm = cloudwatch.Alarm(
+            notify_when_above(
                 self,
                 f"ChargesAbove{_id_part(threshold)}Usd",
                 metric=estimated_charges,
+                topic=alerts.topic,
                 threshold=threshold,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
                 # No data yet (a new account, or billing alerts not enabled) is not a cost problem.
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description=f"Estimated charges this month are above {threshold:g} USD",
+                description=f"Estimated charges this month are above {threshold:g} USD",
             )
-            alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
 
         topic_subscriber = budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=alerts.topic.topic_arn)
         budget = budgets.CfnBudget(

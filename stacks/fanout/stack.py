@@ -6,13 +6,13 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
+from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 from stacks.fanout.config import FanoutConfig
 from stacks.fanout.filters import ROUTES, TOPIC_OUTPUT
@@ -88,19 +88,15 @@ class FanoutStack(cdk.Stack):
             ),
         ]
         for construct_id, dead_letters, why in kinds:
-            alarm = cloudwatch.Alarm(
+            notify_when_above(
                 subscriber,
                 construct_id,
                 metric=dead_letters.metric_approximate_number_of_messages_visible(
                     statistic=cloudwatch.Stats.MAXIMUM, period=ALARM_PERIOD
                 ),
-                threshold=0,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description=f"Messages in a dead-letter queue: {why}. Inspect them, fix, then redrive.",
+                topic=alerts,
+                description=f"Messages in a dead-letter queue: {why}. Inspect them, fix, then redrive.",
             )
-            alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
             acknowledge(
                 dead_letters,
                 "Serverless-SQSRedrivePolicy",

@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
+from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.python_function import python_function
 
@@ -115,14 +115,10 @@ class ChoreFunction(Construct):
         )
         self.schedule.node.add_dependency(scheduler_role)
 
-        alarm = cloudwatch.Alarm(
+        notify_when_above(
             self,
             "ErrorsAlarm",
             metric=self.function.metric_errors(statistic=cloudwatch.Stats.SUM, period=cdk.Duration.minutes(5)),
-            threshold=0,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"The chore failed as a whole ({description}): see its log group",
+            topic=alerts.topic,
+            description=f"The chore failed as a whole ({description}): see its log group",
         )
-        alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))

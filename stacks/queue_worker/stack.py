@@ -6,7 +6,6 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -14,6 +13,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
+from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.log_retention import log_retention
 from stacks.components.python_function import python_function
@@ -178,41 +178,30 @@ class QueueWorkerStack(cdk.Stack):
         alerts = AlertTopic(self, "Alerts", display_name="Queue worker alerts", email=email)
         if email is None:
             cdk.Annotations.of(self).add_warning_v2("cloudops:queue-worker:no-email", NO_EMAIL_WARNING)
-        alarms = [
-            cloudwatch.Alarm(
-                self,
-                "DeadLetterMessagesAlarm",
-                metric=work.dead_letter_queue.metric_approximate_number_of_messages_visible(
-                    statistic=cloudwatch.Stats.MAXIMUM, period=ALARM_PERIOD
-                ),
-                threshold=0,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description="Messages are in the dead-letter queue: inspect them, fix, then redrive",
+        notify_when_above(
+            self,
+            "DeadLetterMessagesAlarm",
+            metric=work.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                statistic=cloudwatch.Stats.MAXIMUM, period=ALARM_PERIOD
             ),
-            cloudwatch.Alarm(
-                self,
-                "FunctionErrorsAlarm",
-                metric=function.metric_errors(statistic=cloudwatch.Stats.SUM, period=ALARM_PERIOD),
-                threshold=0,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description="The worker failed whole invocations (crash, timeout or missing configuration)",
+            topic=alerts.topic,
+            description="Messages are in the dead-letter queue: inspect them, fix, then redrive",
+        )
+        notify_when_above(
+            self,
+            "FunctionErrorsAlarm",
+            metric=function.metric_errors(statistic=cloudwatch.Stats.SUM, period=ALARM_PERIOD),
+            topic=alerts.topic,
+            description="The worker failed whole invocations (crash, timeout or missing configuration)",
+        )
+        notify_when_above(
+            self,
+            "OldestMessageAgeAlarm",
+            metric=work.queue.metric_approximate_age_of_oldest_message(
+                statistic=cloudwatch.Stats.MAXIMUM, period=ALARM_PERIOD
             ),
-            cloudwatch.Alarm(
-                self,
-                "OldestMessageAgeAlarm",
-                metric=work.queue.metric_approximate_age_of_oldest_message(
-                    statistic=cloudwatch.Stats.MAXIMUM, period=ALARM_PERIOD
-                ),
-                threshold=oldest_age_seconds,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=3,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description=f"A message has waited more than {oldest_age_seconds} s: the worker is behind",
-            ),
-        ]
-        for alarm in alarms:
-            alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
+            topic=alerts.topic,
+            threshold=oldest_age_seconds,
+            evaluation_periods=3,
+            description=f"A message has waited more than {oldest_age_seconds} s: the worker is behind",
+        )

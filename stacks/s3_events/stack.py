@@ -6,13 +6,13 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
+from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.log_retention import log_retention
 from stacks.s3_events.config import S3EventsConfig
@@ -125,19 +125,15 @@ class S3EventsStack(cdk.Stack):
         alerts = AlertTopic(self, "Alerts", display_name="Thumbnailer alerts", email=email)
         if email is None:
             cdk.Annotations.of(self).add_warning_v2("cloudops:s3-events:no-email", NO_EMAIL_WARNING)
-        alarm = cloudwatch.Alarm(
+        notify_when_above(
             self,
             "FailedEventsAlarm",
             metric=thumbnailer.failed_events.metric_approximate_number_of_messages_visible(
                 statistic=cloudwatch.Stats.MAXIMUM, period=cdk.Duration.minutes(1)
             ),
-            threshold=0,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description="Uploads failed after Lambda's retries (AWS errors, not bad images): see the queue",
+            topic=alerts.topic,
+            description="Uploads failed after Lambda's retries (AWS errors, not bad images): see the queue",
         )
-        alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
 
     def _acknowledge(self, images: ImagesBucket, thumbnailer: Thumbnailer) -> None:
         """cdk-nag findings that do not apply here, each on the one resource it names."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_guardduty as guardduty
@@ -15,6 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
+from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.function_code import package_code
 from stacks.components.powertools_layer import powertools_layer
@@ -193,30 +193,22 @@ class Findings(Construct):
         )
         log_group.grant_write(role)
         alerts.topic.grant_publish(role)
-        alarm = cloudwatch.Alarm(
+        notify_when_above(
             self,
             "RemediationErrorsAlarm",
             metric=function.metric_errors(statistic=cloudwatch.Stats.SUM, period=cdk.Duration.minutes(5)),
-            threshold=0,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description="The GuardDuty remediation failed: a compromised role may still be usable",
+            topic=alerts.topic,
+            description="The GuardDuty remediation failed: a compromised role may still be usable",
         )
-        alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
-        undelivered_alarm = cloudwatch.Alarm(
+        notify_when_above(
             self,
             "UndeliveredEventsAlarm",
             metric=self.undelivered.metric_approximate_number_of_messages_visible(
                 statistic=cloudwatch.Stats.MAXIMUM, period=cdk.Duration.minutes(5)
             ),
-            threshold=0,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description="EventBridge could not deliver a GuardDuty finding: read the UndeliveredEvents queue",
+            topic=alerts.topic,
+            description="EventBridge could not deliver a GuardDuty finding: read the UndeliveredEvents queue",
         )
-        undelivered_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
         policy = role.node.find_child("DefaultPolicy")
         acknowledge(
             policy,

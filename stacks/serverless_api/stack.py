@@ -6,13 +6,13 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.log_retention import log_retention
 from stacks.components.python_function import python_function
@@ -173,39 +173,28 @@ class ServerlessApiStack(cdk.Stack):
             metric_name="ThrottledRequests",
             metric_value="1",
         )
-        alarms = [
-            cloudwatch.Alarm(
-                self,
-                "ServerErrorsAlarm",
-                metric=api.stage.metric_server_error(statistic=cloudwatch.Stats.SUM, period=ALARM_PERIOD),
-                threshold=0,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                # Every client mistake is a 4xx by design: a 5xx is a fault of ours or of AWS.
-                alarm_description="The API answered 5XX: read the function's logs by the request id in the answer",
-            ),
-            cloudwatch.Alarm(
-                self,
-                "LatencyAlarm",
-                metric=api.stage.metric_latency(statistic=cloudwatch.Stats.percentile(99), period=ALARM_PERIOD),
-                threshold=config.p99_latency_alarm_ms,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=3,
-                datapoints_to_alarm=2,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description=f"p99 latency above {config.p99_latency_alarm_ms} ms in 2 of 3 periods of 5 min",
-            ),
-            cloudwatch.Alarm(
-                self,
-                "ThrottledRequestsAlarm",
-                metric=throttled.metric(statistic=cloudwatch.Stats.SUM, period=ALARM_PERIOD),
-                threshold=0,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description="API Gateway answered 429: callers exceed the stage or usage plan throttle",
-            ),
-        ]
-        for alarm in alarms:
-            alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts.topic))
+        notify_when_above(
+            self,
+            "ServerErrorsAlarm",
+            metric=api.stage.metric_server_error(statistic=cloudwatch.Stats.SUM, period=ALARM_PERIOD),
+            topic=alerts.topic,
+            # Every client mistake is a 4xx by design: a 5xx is a fault of ours or of AWS.
+            description="The API answered 5XX: read the function's logs by the request id in the answer",
+        )
+        notify_when_above(
+            self,
+            "LatencyAlarm",
+            metric=api.stage.metric_latency(statistic=cloudwatch.Stats.percentile(99), period=ALARM_PERIOD),
+            topic=alerts.topic,
+            threshold=config.p99_latency_alarm_ms,
+            evaluation_periods=3,
+            datapoints_to_alarm=2,
+            description=f"p99 latency above {config.p99_latency_alarm_ms} ms in 2 of 3 periods of 5 min",
+        )
+        notify_when_above(
+            self,
+            "ThrottledRequestsAlarm",
+            metric=throttled.metric(statistic=cloudwatch.Stats.SUM, period=ALARM_PERIOD),
+            topic=alerts.topic,
+            description="API Gateway answered 429: callers exceed the stage or usage plan throttle",
+        )
