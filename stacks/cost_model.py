@@ -21,6 +21,9 @@ ARITHMETIC_WIDTH = 32
 # and its alarms. Labs keep their own prices in their cost.py.
 KMS_KEY_MONTH = 1.00  # per customer-managed key, prorated hourly
 CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm metric; the first 10 a month are free
+# Every lab's functions run on arm64 (stacks/components/python_function.py). Free tier ignored.
+LAMBDA_PER_MILLION_REQUESTS = 0.20
+LAMBDA_ARM64_PER_GB_SECOND = 0.0000133334  # the first 6 billion GB-s a month
 
 
 class PriceMissingError(Exception):
@@ -54,6 +57,24 @@ def alarms(what: str, count: int) -> Line:
     return monthly(
         f"CloudWatch alarms {what}", count, "alarm" if count == 1 else "alarms", CLOUDWATCH_STANDARD_ALARM_MONTH
     )
+
+
+def lambda_arm64(invocations: float, duration_ms: float, memory_mb: int) -> list[Line]:
+    """What `invocations` of an arm64 function of `memory_mb` cost: requests and duration."""
+    gb_seconds = invocations * duration_ms / 1000 * memory_mb / 1024
+    return [
+        Line(
+            "Lambda requests",
+            f"{invocations:,.0f} invocations x ${LAMBDA_PER_MILLION_REQUESTS:.2f}/M",
+            invocations / 1e6 * LAMBDA_PER_MILLION_REQUESTS,
+        ),
+        Line(
+            "Lambda duration (arm64)",
+            f"{invocations:,.0f} x {duration_ms:g} ms x {memory_mb} MB = {gb_seconds:,.0f} GB-s "
+            f"x ${LAMBDA_ARM64_PER_GB_SECOND}",
+            gb_seconds * LAMBDA_ARM64_PER_GB_SECOND,
+        ),
+    ]
 
 
 def total(lines: Sequence[Line]) -> float:

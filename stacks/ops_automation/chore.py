@@ -16,10 +16,10 @@ from stacks.components.acknowledge import acknowledge
 from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.python_function import python_function
+from stacks.ops_automation.config import CHORE_MEMORY_MB
 
 # Paginated listing plus one EC2 call per item: minutes for thousands of volumes.
 TIMEOUT = cdk.Duration.minutes(5)
-MEMORY_MB = 256
 
 
 class ChoreFunction(Construct):
@@ -67,7 +67,7 @@ class ChoreFunction(Construct):
             statements=statements,
             log_retention=log_retention,
             timeout=TIMEOUT,
-            memory_size=MEMORY_MB,
+            memory_size=CHORE_MEMORY_MB,
             dead_letter_topic=alerts.topic,
             environment={**environment, "ALERT_TOPIC_ARN": alerts.topic.topic_arn, "POWERTOOLS_LOG_LEVEL": "INFO"},
         )

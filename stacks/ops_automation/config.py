@@ -13,6 +13,8 @@ from stacks.config_types import EmailAddress, LogRetentionDays
 
 # EventBridge Scheduler's cron: cron(minutes hours day-of-month month day-of-week year),
 # where exactly one of day-of-month and day-of-week is "?".
+# Every chore's function; the stack and the cost model both read it (not a setting: chores are small).
+CHORE_MEMORY_MB = 256
 _CRON = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
 # An IANA zone name (Europe/Berlin, America/Argentina/Buenos_Aires) or UTC; Scheduler checks it exists.
 _TIME_ZONE = re.compile(r"^(UTC|[A-Z][A-Za-z]+(/[A-Za-z0-9_+-]+){1,2})$")

@@ -5,16 +5,12 @@ python -m scripts.cost --lab ops-automation [--stage prod]
 
 from __future__ import annotations
 
-from stacks.cost_model import Line, alarms, alert_topic_key
-from stacks.ops_automation.config import OpsAutomationConfig
+from stacks.cost_model import Line, alarms, alert_topic_key, lambda_arm64
+from stacks.ops_automation.config import CHORE_MEMORY_MB, OpsAutomationConfig
 
 # EventBridge Scheduler: 14 million invocations a month free, then 1.00 USD per million.
 SCHEDULER_PER_MILLION = 1.00
-# Lambda arm64: 0.20 USD per million requests + 0.0000133334 USD per GB-second (free tier: 1M requests, 400,000 GB-s).
-LAMBDA_PER_MILLION_REQUESTS = 0.20
-LAMBDA_ARM_GB_SECOND = 0.0000133334
 ASSUMED_SECONDS_PER_RUN = 10  # a few pages of Describe calls and a handful of snapshots at lab scale
-MEMORY_GB = 0.25
 RUNS_PER_MONTH = 31  # each chore runs once a day
 
 NOT_COUNTED = (
@@ -26,7 +22,6 @@ NOT_COUNTED = (
 def monthly_lines(config: OpsAutomationConfig) -> list[Line]:
     chores = 2 + (config.stop_instances_schedule is not None)
     runs = chores * RUNS_PER_MONTH
-    gb_seconds = runs * ASSUMED_SECONDS_PER_RUN * MEMORY_GB
     return [
         alarms("on the chores' errors (one each)", chores),
         alert_topic_key(),
@@ -35,9 +30,5 @@ def monthly_lines(config: OpsAutomationConfig) -> list[Line]:
             f"{runs} x {SCHEDULER_PER_MILLION:.2f} USD / 1,000,000",
             runs * SCHEDULER_PER_MILLION / 1_000_000,
         ),
-        Line(
-            f"Lambda ({runs} runs x {ASSUMED_SECONDS_PER_RUN} s x {MEMORY_GB:g} GB)",
-            f"{gb_seconds:g} GB-s x {LAMBDA_ARM_GB_SECOND:.10f} USD + requests",
-            gb_seconds * LAMBDA_ARM_GB_SECOND + runs * LAMBDA_PER_MILLION_REQUESTS / 1_000_000,
-        ),
+        *lambda_arm64(runs, ASSUMED_SECONDS_PER_RUN * 1000, CHORE_MEMORY_MB),
     ]

@@ -9,7 +9,7 @@ them on the pricing pages (https://aws.amazon.com/<service>/pricing/) before quo
 
 from __future__ import annotations
 
-from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key
+from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key, lambda_arm64
 from stacks.queue_worker.config import QueueWorkerConfig
 
 PRICES_NOTE = (
@@ -19,8 +19,6 @@ PRICES_NOTE = (
 # USD, us-east-1.
 PRICE = {
     "sqs_per_million_requests": 0.40,  # standard queue, beyond the first 1M requests/month
-    "lambda_arm64_per_gb_second": 0.0000133334,  # first 6 billion GB-s/month
-    "lambda_per_million_requests": 0.20,
     "dynamodb_per_million_write_units": 0.625,  # on-demand, standard table class
     "dynamodb_storage_per_gb_month": 0.25,
     "dynamodb_pitr_per_gb_month": 0.20,
@@ -68,7 +66,6 @@ def idle_month() -> list[Line]:
 def per_million_messages(batch_size: int, duration_ms: float, memory_mb: int) -> list[Line]:
     messages = 1_000_000
     invocations = messages / batch_size
-    gb_seconds = invocations * duration_ms / 1000 * memory_mb / 1024
     sqs_requests = messages / 10 + 2 * invocations  # SendMessageBatch of 10; one receive + one delete per batch
     log_gb = invocations * BYTES_LOGGED_PER_INVOCATION / 1e9
     storage_gb = messages * ITEM_BYTES / 1e9
@@ -79,17 +76,7 @@ def per_million_messages(batch_size: int, duration_ms: float, memory_mb: int) ->
             f" x ${PRICE['sqs_per_million_requests']:.2f}/M",
             sqs_requests / 1e6 * PRICE["sqs_per_million_requests"],
         ),
-        Line(
-            "Lambda requests",
-            f"{invocations:,.0f} invocations x ${PRICE['lambda_per_million_requests']:.2f}/M",
-            invocations / 1e6 * PRICE["lambda_per_million_requests"],
-        ),
-        Line(
-            "Lambda duration (arm64)",
-            f"{invocations:,.0f} x {duration_ms:g} ms x {memory_mb} MB = {gb_seconds:,.0f} GB-s "
-            f"x ${PRICE['lambda_arm64_per_gb_second']}",
-            gb_seconds * PRICE["lambda_arm64_per_gb_second"],
-        ),
+        *lambda_arm64(invocations, duration_ms, memory_mb),
         Line(
             "DynamoDB writes (on-demand)",
             f"{messages:,} items < 1 KB = {messages:,} WRU x ${PRICE['dynamodb_per_million_write_units']:.3f}/M",

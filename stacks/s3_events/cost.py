@@ -11,7 +11,7 @@ duration adds the S3 calls, so pass your own with --duration-ms.
 
 from __future__ import annotations
 
-from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key
+from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key, lambda_arm64
 from stacks.s3_events.config import S3EventsConfig
 
 # USD, us-east-1.
@@ -19,8 +19,6 @@ PRICE = {
     "s3_standard_per_gb_month": 0.023,  # first 50 TB
     "s3_put_per_1000": 0.005,  # PUT, COPY, POST, LIST (S3 Standard)
     "s3_get_per_1000": 0.0004,
-    "lambda_per_million_requests": 0.20,
-    "lambda_arm64_per_gb_second": 0.0000133334,
     "logs_ingest_per_gb": 0.50,
     "xray_per_million_traces": 5.00,
 }
@@ -82,7 +80,6 @@ def usage_lines(config: S3EventsConfig, duration_ms: float) -> tuple[str, list[L
 def per_uploads(config: S3EventsConfig, duration_ms: float) -> list[Line]:
     sizes = len(config.thumbnail_sizes)
     puts = UPLOADS * (1 + sizes)
-    gb_seconds = UPLOADS * duration_ms / 1000 * config.function_memory_mb / 1024
     thumbnail_bytes = sum(THUMBNAIL_BYTES_PER_PIXEL * size * size * 3 / 4 for size in config.thumbnail_sizes)
     stored_gb = UPLOADS * (PHOTO_MB * 1e6 + thumbnail_bytes) / 1e9
     log_gb = UPLOADS * BYTES_LOGGED_PER_INVOCATION / 1e9
@@ -103,17 +100,7 @@ def per_uploads(config: S3EventsConfig, duration_ms: float) -> list[Line]:
             f"{stored_gb:.1f} GB x ${PRICE['s3_standard_per_gb_month']}",
             stored_gb * PRICE["s3_standard_per_gb_month"],
         ),
-        Line(
-            "Lambda requests",
-            f"{UPLOADS:,} invocations x ${PRICE['lambda_per_million_requests']:.2f}/M",
-            UPLOADS / 1e6 * PRICE["lambda_per_million_requests"],
-        ),
-        Line(
-            "Lambda duration (arm64)",
-            f"{UPLOADS:,} x {duration_ms:g} ms x {config.function_memory_mb} MB = {gb_seconds:,.0f} GB-s "
-            f"x ${PRICE['lambda_arm64_per_gb_second']}",
-            gb_seconds * PRICE["lambda_arm64_per_gb_second"],
-        ),
+        *lambda_arm64(UPLOADS, duration_ms, config.function_memory_mb),
         Line(
             "CloudWatch Logs + access logs",
             f"({log_gb:.3f} GB x ${PRICE['logs_ingest_per_gb']:.2f}) + ({access_log_gb:.3f} GB x "

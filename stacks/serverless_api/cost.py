@@ -9,7 +9,7 @@ the pricing pages (https://aws.amazon.com/<service>/pricing/) before quoting.
 
 from __future__ import annotations
 
-from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key
+from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key, lambda_arm64
 from stacks.serverless_api.config import ServerlessApiConfig
 
 PRICES_NOTE = (
@@ -19,8 +19,6 @@ PRICES_NOTE = (
 # USD, us-east-1.
 PRICE = {
     "apigateway_rest_per_million_requests": 3.50,  # first 333 million a month
-    "lambda_arm64_per_gb_second": 0.0000133334,
-    "lambda_per_million_requests": 0.20,
     "dynamodb_per_million_write_units": 0.625,  # on-demand, standard table class
     "dynamodb_per_million_read_units": 0.125,
     "cloudwatch_custom_metric_per_month": 0.30,
@@ -72,7 +70,6 @@ def usage_lines(config: ServerlessApiConfig, duration_ms: float) -> tuple[str, l
 
 def per_million_requests(duration_ms: float, memory_mb: int, *, waf: bool) -> list[Line]:
     requests = 1_000_000
-    gb_seconds = requests * duration_ms / 1000 * memory_mb / 1024
     writes = requests * WRITE_SHARE
     # Every write of an order also writes the ByUser index: two write units.
     write_units = 2 * writes
@@ -84,17 +81,7 @@ def per_million_requests(duration_ms: float, memory_mb: int, *, waf: bool) -> li
             f"{requests:,} x ${PRICE['apigateway_rest_per_million_requests']:.2f}/M",
             requests / 1e6 * PRICE["apigateway_rest_per_million_requests"],
         ),
-        Line(
-            "Lambda requests",
-            f"{requests:,} invocations x ${PRICE['lambda_per_million_requests']:.2f}/M",
-            requests / 1e6 * PRICE["lambda_per_million_requests"],
-        ),
-        Line(
-            "Lambda duration (arm64)",
-            f"{requests:,} x {duration_ms:g} ms x {memory_mb} MB = {gb_seconds:,.0f} GB-s "
-            f"x ${PRICE['lambda_arm64_per_gb_second']}",
-            gb_seconds * PRICE["lambda_arm64_per_gb_second"],
-        ),
+        *lambda_arm64(requests, duration_ms, memory_mb),
         Line(
             "DynamoDB writes (table + index)",
             f"{writes:,.0f} writes x 2 = {write_units:,.0f} WRU x ${PRICE['dynamodb_per_million_write_units']:.3f}/M",
