@@ -16,11 +16,6 @@ from stacks.components.alert_topic import AlertTopic
 # AWS publishes EstimatedCharges several times a day; a 6-hour Maximum reacts within a
 # quarter day, where the guide's 86400 s period could hold a breach back for a whole day.
 BILLING_METRIC_PERIOD = cdk.Duration.hours(6)
-NO_EMAIL_WARNING = (
-    "billing_alarm.alarm_email is null: the alert topic has no subscriber, so alarms reach nobody. "
-    "Set it in cdk.json (stages.<stage>.billing_alarm.alarm_email) or pass "
-    "-c stage=... with your own stage block, then confirm the e-mail AWS sends."
-)
 
 
 class BillingAlarmStack(cdk.Stack):
@@ -45,10 +40,9 @@ class BillingAlarmStack(cdk.Stack):
             "BillingAlerts",
             display_name="Billing alerts",
             email=config.alarm_email,
+            email_setting="billing_alarm.alarm_email",
             publishing_services=("cloudwatch.amazonaws.com", "budgets.amazonaws.com"),
         )
-        if config.alarm_email is None:
-            cdk.Annotations.of(self).add_warning_v2("cloudops:billing-alarm:no-email", NO_EMAIL_WARNING)
 
         estimated_charges = cloudwatch.Metric(
             namespace="AWS/Billing",

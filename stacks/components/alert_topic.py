@@ -27,6 +27,8 @@ class AlertTopic(Construct):
       the `publishing_services` use it.
     - Each publishing service may publish only on behalf of this account
       (`aws:SourceAccount`), against the confused-deputy problem.
+    - Without an e-mail, a synth warning that names the setting (`email_setting`, the
+      cdk.json key under the stage) and says what then reaches nobody (`alerts`).
     - An e-mail subscription when `email` is given (AWS mails a confirmation link), with
       its own dead-letter queue (`delivery_failures`: SSE-SQS, TLS-only, 14 days): an alert
       SNS could not deliver (a bounced address, an unconfirmed subscription) is kept there
@@ -40,6 +42,8 @@ class AlertTopic(Construct):
         *,
         display_name: str,
         email: str | None,
+        email_setting: str,
+        alerts: str = "alarms",
         publishing_services: Sequence[str] = ("cloudwatch.amazonaws.com",),
     ) -> None:
         super().__init__(scope, construct_id)
@@ -84,7 +88,14 @@ class AlertTopic(Construct):
         policy = self.topic.node.find_child("Policy")
         assert isinstance(policy, sns.TopicPolicy)
         self.topic_policy = policy
-        if email is not None:
+        if email is None:
+            section = email_setting.split(".")[0]
+            cdk.Annotations.of(self).add_warning_v2(
+                f"cloudops:{section.replace('_', '-')}:no-email",
+                f"{email_setting} is null: the alert topic has no subscriber, so nobody receives {alerts}. "
+                f"Set stages.<stage>.{email_setting} in cdk.json, then confirm the e-mail AWS sends.",
+            )
+        else:
             self.delivery_failures = sqs.Queue(
                 self,
                 "DeliveryFailures",

@@ -19,10 +19,6 @@ from stacks.fanout.filters import ROUTES, TOPIC_OUTPUT
 from stacks.fanout.subscribed_queue import SubscribedQueue
 
 ALARM_PERIOD = cdk.Duration.minutes(1)
-NO_EMAIL_WARNING = (
-    "fanout.alarm_email is null: the alert topic has no subscriber, so dead-letter alarms reach nobody. "
-    "Set stages.<stage>.fanout.alarm_email in cdk.json, then confirm the e-mail AWS sends."
-)
 
 
 class FanoutStack(cdk.Stack):
@@ -60,9 +56,14 @@ class FanoutStack(cdk.Stack):
             master_key=kms.Alias.from_alias_name(self, "SnsManagedKey", "alias/aws/sns"),
             enforce_ssl=True,
         )
-        alerts = AlertTopic(self, "Alerts", display_name="Fanout alerts", email=config.alarm_email)
-        if config.alarm_email is None:
-            cdk.Annotations.of(self).add_warning_v2("cloudops:fanout:no-email", NO_EMAIL_WARNING)
+        alerts = AlertTopic(
+            self,
+            "Alerts",
+            display_name="Fanout alerts",
+            email=config.alarm_email,
+            email_setting="fanout.alarm_email",
+            alerts="dead-letter alarms",
+        )
 
         for route in ROUTES:
             subscriber = SubscribedQueue(

@@ -14,10 +14,6 @@ from stacks.components.log_retention import log_retention
 from stacks.ops_automation.chore import ChoreFunction
 from stacks.ops_automation.config import OpsAutomationConfig
 
-NO_EMAIL_WARNING = (
-    "ops_automation.alarm_email is null: the alert topic has no subscriber, so the daily reports and "
-    "alarms reach nobody. Set stages.<stage>.ops_automation.alarm_email in cdk.json, then confirm the e-mail."
-)
 # The tags the chores act on (lambda_src/ops_chores/logic.py uses the same).
 BACKUP_TAG = ("Backup", "true")
 AUTO_CREATED_TAG = ("AutoCreated", "true")
@@ -48,9 +44,14 @@ class OpsAutomationStack(cdk.Stack):
         # No stored data: the snapshots the chores make are the learner's, outside the stack.
         del protect_data
 
-        alerts = AlertTopic(self, "Alerts", display_name="Ops automation reports", email=config.alarm_email)
-        if config.alarm_email is None:
-            cdk.Annotations.of(self).add_warning_v2("cloudops:ops-automation:no-email", NO_EMAIL_WARNING)
+        alerts = AlertTopic(
+            self,
+            "Alerts",
+            display_name="Ops automation reports",
+            email=config.alarm_email,
+            email_setting="ops_automation.alarm_email",
+            alerts="the daily reports and alarms",
+        )
         retention = log_retention(config.log_retention_days)
         dry_run = {"DRY_RUN": "true" if config.dry_run else "false"}
 

@@ -22,10 +22,6 @@ from stacks.queue_worker.work_queue import WorkQueue
 
 HANDLER = "queue_worker.handler.lambda_handler"
 ALARM_PERIOD = cdk.Duration.minutes(1)
-NO_EMAIL_WARNING = (
-    "queue_worker.alarm_email is null: the alert topic has no subscriber, so alarms reach nobody. "
-    "Set stages.<stage>.queue_worker.alarm_email in cdk.json, then confirm the e-mail AWS sends."
-)
 
 
 class QueueWorkerStack(cdk.Stack):
@@ -175,9 +171,9 @@ class QueueWorkerStack(cdk.Stack):
                 )
 
     def _alarms(self, email: str | None, oldest_age_seconds: int, work: WorkQueue, function: lambda_.Function) -> None:
-        alerts = AlertTopic(self, "Alerts", display_name="Queue worker alerts", email=email)
-        if email is None:
-            cdk.Annotations.of(self).add_warning_v2("cloudops:queue-worker:no-email", NO_EMAIL_WARNING)
+        alerts = AlertTopic(
+            self, "Alerts", display_name="Queue worker alerts", email=email, email_setting="queue_worker.alarm_email"
+        )
         notify_when_above(
             self,
             "DeadLetterMessagesAlarm",

@@ -24,10 +24,6 @@ from stacks.s3_events.thumbnailer import Thumbnailer
 SOURCE_PREFIX = "images/"
 THUMBNAIL_PREFIX = "thumbnails/"
 SUFFIX = ".jpg"
-NO_EMAIL_WARNING = (
-    "s3_events.alarm_email is null: the alert topic has no subscriber, so the failed-events alarm reaches "
-    "nobody. Set stages.<stage>.s3_events.alarm_email in cdk.json, then confirm the e-mail AWS sends."
-)
 
 
 class S3EventsStack(cdk.Stack):
@@ -122,9 +118,14 @@ class S3EventsStack(cdk.Stack):
         )
 
     def _alarm(self, email: str | None, thumbnailer: Thumbnailer) -> None:
-        alerts = AlertTopic(self, "Alerts", display_name="Thumbnailer alerts", email=email)
-        if email is None:
-            cdk.Annotations.of(self).add_warning_v2("cloudops:s3-events:no-email", NO_EMAIL_WARNING)
+        alerts = AlertTopic(
+            self,
+            "Alerts",
+            display_name="Thumbnailer alerts",
+            email=email,
+            email_setting="s3_events.alarm_email",
+            alerts="the failed-events alarm",
+        )
         notify_when_above(
             self,
             "FailedEventsAlarm",

@@ -15,11 +15,6 @@ from stacks.security_baseline.cis_alarms import CisAlarms
 from stacks.security_baseline.config import SecurityBaselineConfig
 from stacks.security_baseline.findings import Findings
 
-NO_EMAIL_WARNING = (
-    "security_baseline.alarm_email is null: the alert topic has no subscriber, so alarms and findings reach "
-    "nobody. Set stages.<stage>.security_baseline.alarm_email in cdk.json, then confirm the e-mail AWS sends."
-)
-
 
 class SecurityBaselineStack(cdk.Stack):
     """An account's security baseline in one stack (guide 002: CloudTrail, GuardDuty, auto-remediation).
@@ -47,9 +42,9 @@ class SecurityBaselineStack(cdk.Stack):
             "Alerts",
             display_name="Security alerts",
             email=config.alarm_email,
+            email_setting="security_baseline.alarm_email",
+            alerts="alarms and findings",
         )
-        if config.alarm_email is None:
-            cdk.Annotations.of(self).add_warning_v2("cloudops:security-baseline:no-email", NO_EMAIL_WARNING)
 
         trail = AuditTrail(
             self,

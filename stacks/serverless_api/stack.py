@@ -26,10 +26,6 @@ HANDLER = "orders_api.handler.lambda_handler"
 USER_INDEX = "ByUser"
 ALARM_PERIOD = cdk.Duration.minutes(5)
 METRICS_NAMESPACE = "CloudOpsLabs/ServerlessApi"
-NO_EMAIL_WARNING = (
-    "serverless_api.alarm_email is null: the alert topic has no subscriber, so alarms reach nobody. "
-    "Set stages.<stage>.serverless_api.alarm_email in cdk.json, then confirm the e-mail AWS sends."
-)
 
 
 class ServerlessApiStack(cdk.Stack):
@@ -160,9 +156,13 @@ class ServerlessApiStack(cdk.Stack):
         return function
 
     def _alarms(self, config: ServerlessApiConfig, api: OrdersRestApi) -> None:
-        alerts = AlertTopic(self, "Alerts", display_name="Serverless API alerts", email=config.alarm_email)
-        if config.alarm_email is None:
-            cdk.Annotations.of(self).add_warning_v2("cloudops:serverless-api:no-email", NO_EMAIL_WARNING)
+        alerts = AlertTopic(
+            self,
+            "Alerts",
+            display_name="Serverless API alerts",
+            email=config.alarm_email,
+            email_setting="serverless_api.alarm_email",
+        )
         # REST APIs publish no metric of throttled requests: count the 429s in the access logs.
         throttled = logs.MetricFilter(
             self,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Annotations, Match, Template
+from aws_cdk.assertions import Match
 
 from stacks.billing_alarm.config import BillingAlarmConfig
-from stacks.billing_alarm.stack import BillingAlarmStack
 from tests.harness import SynthesizedStage, resources_of_type
 
 STACK = "BillingAlarm"
@@ -122,25 +120,6 @@ def test_monthly_budget_notifies_on_actual_and_forecast(each_stage: SynthesizedS
     topic_ref = {"Ref": _topic_logical_id(each_stage)}
     for entry in notifications:
         assert entry["Subscribers"] == [{"SubscriptionType": "SNS", "Address": topic_ref}]
-
-
-def test_without_an_email_the_topic_has_no_subscriber_and_synth_warns(sandbox: SynthesizedStage) -> None:
-    assert sandbox.config.section(BillingAlarmConfig).alarm_email is None
-    sandbox.template(STACK).resource_count_is("AWS::SNS::Subscription", 0)
-    Annotations.from_stack(sandbox.stacks[STACK]).has_warning(
-        "/BillingAlarm", Match.string_like_regexp("alarm_email is null.*cdk.json")
-    )
-
-
-def test_a_configured_email_is_subscribed_and_silences_the_warning(sandbox: SynthesizedStage) -> None:
-    # A one-stack App (not the whole app) with the sandbox config plus an address.
-    config = sandbox.config.section(BillingAlarmConfig).model_copy(update={"alarm_email": "ops@example.com"})
-    app = cdk.App(builtin_cloud_formation_validation=False)
-    stack = BillingAlarmStack(app, STACK, config=config, protect_data=False, env=cdk.Environment(region="us-east-1"))
-    Template.from_stack(stack).has_resource_properties(
-        "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "ops@example.com"}
-    )
-    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
 
 
 def test_the_only_output_is_the_topic_arn(each_stage: SynthesizedStage) -> None:

@@ -1,54 +1,103 @@
-"""The shared alert topic, as every lab with alarms deploys it with an e-mail configured."""
+"""The shared alert topic in every lab that has one: with an e-mail (the all-options variants)
+and without (both stages as shipped, where synth warns that the alarms reach nobody)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Annotations, Match
+
+from stacks.components.alert_topic import AlertTopic
+from stacks.labs import LABS, Lab
 from tests.harness import SynthesizedStage, resources_of_type
 
-# Every lab whose alert topic takes an e-mail from its config.
-STACKS_WITH_EMAIL = ("QueueWorker", "BillingAlarm")
+# Every lab whose configuration has an alarm e-mail: the registry says which, not a list here.
+LABS_WITH_EMAIL = tuple(lab for lab in LABS if "alarm_email" in lab.config_type().model_fields)
 
 
-def only(resources: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-    assert len(resources) == 1, sorted(resources)
-    return next(iter(resources.items()))
+def test_the_labs_with_alarms_are_found() -> None:
+    assert {"queue-worker", "billing-alarm", "security-baseline"} <= {lab.name for lab in LABS_WITH_EMAIL}
 
 
-def test_an_undeliverable_alert_is_kept_in_the_subscriptions_dead_letter_queue(all_options: SynthesizedStage) -> None:
-    for stack_id in STACKS_WITH_EMAIL:
-        template = all_options.template_json(stack_id)
-        _, subscription = only(resources_of_type(template, "AWS::SNS::Subscription"))
-        queue_id, queue = only(
-            {
-                logical_id: q
-                for logical_id, q in resources_of_type(template, "AWS::SQS::Queue").items()
-                if "DeliveryFailures" in logical_id
-            }
-        )
+def alert_topics(stage: SynthesizedStage, lab: Lab) -> Iterator[tuple[cdk.Stack, AlertTopic]]:
+    stack = stage.stacks[lab.stack_id]
+    for construct in stack.node.find_all():
+        if isinstance(construct, AlertTopic):
+            yield stack, construct
+
+
+def logical_id(stack: cdk.Stack, construct: Any) -> str:
+    return stack.get_logical_id(construct.node.default_child)
+
+
+@pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
+def test_each_lab_with_an_alarm_e_mail_has_one_alert_topic(lab: Lab, sandbox: SynthesizedStage) -> None:
+    assert len(list(alert_topics(sandbox, lab))) == 1
+
+
+@pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
+def test_an_undeliverable_alert_is_kept_in_the_subscriptions_dead_letter_queue(
+    lab: Lab, all_options: SynthesizedStage
+) -> None:
+    for stack, alerts in alert_topics(all_options, lab):
+        assert alerts.delivery_failures is not None
+        template = all_options.template_json(lab.stack_id)
+        topic_id, queue_id = logical_id(stack, alerts.topic), logical_id(stack, alerts.delivery_failures)
+        (subscription,) = [
+            resource
+            for resource in resources_of_type(template, "AWS::SNS::Subscription").values()
+            if resource["Properties"]["TopicArn"] == {"Ref": topic_id}
+        ]
+        queue = template["Resources"][queue_id]
         assert subscription["Properties"]["Protocol"] == "email"
+        assert subscription["Properties"]["Endpoint"] == all_options.config.sections[lab.package].alarm_email  # type: ignore[attr-defined]
         assert subscription["Properties"]["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": [queue_id, "Arn"]}}
         assert queue["Properties"]["SqsManagedSseEnabled"] is True
         assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
 
 
-def test_only_the_topic_may_send_to_the_dead_letter_queue(all_options: SynthesizedStage) -> None:
-    for stack_id in STACKS_WITH_EMAIL:
-        template = all_options.template_json(stack_id)
-        topic_id, _ = only(resources_of_type(template, "AWS::SNS::Topic"))
-        statements = [
+@pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
+def test_only_the_topic_may_send_to_the_dead_letter_queue(lab: Lab, all_options: SynthesizedStage) -> None:
+    for stack, alerts in alert_topics(all_options, lab):
+        assert alerts.delivery_failures is not None
+        template = all_options.template_json(lab.stack_id)
+        topic_id, queue_id = logical_id(stack, alerts.topic), logical_id(stack, alerts.delivery_failures)
+        (policy,) = [
+            resource
+            for resource in resources_of_type(template, "AWS::SQS::QueuePolicy").values()
+            if resource["Properties"]["Queues"] == [{"Ref": queue_id}]
+        ]
+        (allow,) = [
             statement
-            for policy in resources_of_type(template, "AWS::SQS::QueuePolicy").values()
             for statement in policy["Properties"]["PolicyDocument"]["Statement"]
             if statement["Effect"] == "Allow"
         ]
-        (allow,) = statements
         assert allow["Principal"] == {"Service": "sns.amazonaws.com"}
         assert allow["Action"] == "sqs:SendMessage"
         assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": topic_id}}}
 
 
-def test_without_an_e_mail_there_is_no_subscription_and_no_queue(sandbox: SynthesizedStage) -> None:
-    template = sandbox.template_json("BillingAlarm")
-    assert resources_of_type(template, "AWS::SNS::Subscription") == {}
-    assert resources_of_type(template, "AWS::SQS::Queue") == {}
+@pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
+def test_without_an_e_mail_synth_warns_and_there_is_no_subscription(lab: Lab, each_stage: SynthesizedStage) -> None:
+    assert each_stage.config.sections[lab.package].alarm_email is None  # type: ignore[attr-defined]
+    for stack, alerts in alert_topics(each_stage, lab):
+        assert alerts.delivery_failures is None
+        topic_id = logical_id(stack, alerts.topic)
+        subscriptions = resources_of_type(each_stage.template_json(lab.stack_id), "AWS::SNS::Subscription")
+        assert [s for s in subscriptions.values() if s["Properties"]["TopicArn"] == {"Ref": topic_id}] == []
+        warnings = Annotations.from_stack(stack).find_warning(
+            "/" + alerts.node.path, Match.string_like_regexp(f"^{lab.package}.alarm_email is null: .* nobody receives")
+        )
+        assert len(warnings) == 1
+        message = str(warnings[0].entry.data)
+        assert f"Set stages.<stage>.{lab.package}.alarm_email in cdk.json" in message
+        assert f"[ack: cloudops:{lab.name}:no-email]" in message
+
+
+@pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
+def test_with_an_e_mail_synth_does_not_warn(lab: Lab, all_options: SynthesizedStage) -> None:
+    for stack, _ in alert_topics(all_options, lab):
+        assert Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("alarm_email is null")) == []
