@@ -3,7 +3,6 @@ and without (both stages as shipped, where synth warns that the alarms reach nob
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import aws_cdk as cdk
@@ -22,82 +21,88 @@ def test_the_labs_with_alarms_are_found() -> None:
     assert {"queue-worker", "billing-alarm", "security-baseline"} <= {lab.name for lab in LABS_WITH_EMAIL}
 
 
-def alert_topics(stage: SynthesizedStage, lab: Lab) -> Iterator[tuple[cdk.Stack, AlertTopic]]:
+def alert_topics(stack: cdk.Stack) -> list[AlertTopic]:
+    return [construct for construct in stack.node.find_all() if isinstance(construct, AlertTopic)]
+
+
+def the_alert_topic(stage: SynthesizedStage, lab: Lab) -> tuple[cdk.Stack, AlertTopic]:
     stack = stage.stacks[lab.stack_id]
-    for construct in stack.node.find_all():
-        if isinstance(construct, AlertTopic):
-            yield stack, construct
+    (alerts,) = alert_topics(stack)
+    return stack, alerts
 
 
 def logical_id(stack: cdk.Stack, construct: Any) -> str:
     return stack.get_logical_id(construct.node.default_child)
 
 
+def subscribed(stage: SynthesizedStage, lab: Lab) -> tuple[dict[str, Any], str, str]:
+    """The template, and the logical ids of the topic and its subscription's dead-letter queue."""
+    stack, alerts = the_alert_topic(stage, lab)
+    assert alerts.delivery_failures is not None, "an e-mail is configured: the subscription has its queue"
+    return (
+        stage.template_json(lab.stack_id),
+        logical_id(stack, alerts.topic),
+        logical_id(stack, alerts.delivery_failures),
+    )
+
+
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_each_lab_with_an_alarm_e_mail_has_one_alert_topic(lab: Lab, sandbox: SynthesizedStage) -> None:
-    assert len(list(alert_topics(sandbox, lab))) == 1
+    assert len(alert_topics(sandbox.stacks[lab.stack_id])) == 1
 
 
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_an_undeliverable_alert_is_kept_in_the_subscriptions_dead_letter_queue(
     lab: Lab, all_options: SynthesizedStage
 ) -> None:
-    for stack, alerts in alert_topics(all_options, lab):
-        assert alerts.delivery_failures is not None
-        template = all_options.template_json(lab.stack_id)
-        topic_id, queue_id = logical_id(stack, alerts.topic), logical_id(stack, alerts.delivery_failures)
-        (subscription,) = [
-            resource
-            for resource in resources_of_type(template, "AWS::SNS::Subscription").values()
-            if resource["Properties"]["TopicArn"] == {"Ref": topic_id}
-        ]
-        queue = template["Resources"][queue_id]
-        assert subscription["Properties"]["Protocol"] == "email"
-        assert subscription["Properties"]["Endpoint"] == all_options.config.sections[lab.package].alarm_email  # type: ignore[attr-defined]
-        assert subscription["Properties"]["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": [queue_id, "Arn"]}}
-        assert queue["Properties"]["SqsManagedSseEnabled"] is True
-        assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    template, topic_id, queue_id = subscribed(all_options, lab)
+    (subscription,) = [
+        resource
+        for resource in resources_of_type(template, "AWS::SNS::Subscription").values()
+        if resource["Properties"]["TopicArn"] == {"Ref": topic_id}
+    ]
+    queue = template["Resources"][queue_id]
+    assert subscription["Properties"]["Protocol"] == "email"
+    assert subscription["Properties"]["Endpoint"] == all_options.config.sections[lab.package].alarm_email  # type: ignore[attr-defined]
+    assert subscription["Properties"]["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": [queue_id, "Arn"]}}
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
 
 
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_only_the_topic_may_send_to_the_dead_letter_queue(lab: Lab, all_options: SynthesizedStage) -> None:
-    for stack, alerts in alert_topics(all_options, lab):
-        assert alerts.delivery_failures is not None
-        template = all_options.template_json(lab.stack_id)
-        topic_id, queue_id = logical_id(stack, alerts.topic), logical_id(stack, alerts.delivery_failures)
-        (policy,) = [
-            resource
-            for resource in resources_of_type(template, "AWS::SQS::QueuePolicy").values()
-            if resource["Properties"]["Queues"] == [{"Ref": queue_id}]
-        ]
-        (allow,) = [
-            statement
-            for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-            if statement["Effect"] == "Allow"
-        ]
-        assert allow["Principal"] == {"Service": "sns.amazonaws.com"}
-        assert allow["Action"] == "sqs:SendMessage"
-        assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": topic_id}}}
+    template, topic_id, queue_id = subscribed(all_options, lab)
+    (policy,) = [
+        resource
+        for resource in resources_of_type(template, "AWS::SQS::QueuePolicy").values()
+        if resource["Properties"]["Queues"] == [{"Ref": queue_id}]
+    ]
+    (allow,) = [
+        statement for statement in policy["Properties"]["PolicyDocument"]["Statement"] if statement["Effect"] == "Allow"
+    ]
+    assert allow["Principal"] == {"Service": "sns.amazonaws.com"}
+    assert allow["Action"] == "sqs:SendMessage"
+    assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": topic_id}}}
 
 
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_without_an_e_mail_synth_warns_and_there_is_no_subscription(lab: Lab, each_stage: SynthesizedStage) -> None:
     assert each_stage.config.sections[lab.package].alarm_email is None  # type: ignore[attr-defined]
-    for stack, alerts in alert_topics(each_stage, lab):
-        assert alerts.delivery_failures is None
-        topic_id = logical_id(stack, alerts.topic)
-        subscriptions = resources_of_type(each_stage.template_json(lab.stack_id), "AWS::SNS::Subscription")
-        assert [s for s in subscriptions.values() if s["Properties"]["TopicArn"] == {"Ref": topic_id}] == []
-        warnings = Annotations.from_stack(stack).find_warning(
-            "/" + alerts.node.path, Match.string_like_regexp(f"^{lab.package}.alarm_email is null: .* nobody receives")
-        )
-        assert len(warnings) == 1
-        message = str(warnings[0].entry.data)
-        assert f"Set stages.<stage>.{lab.package}.alarm_email in cdk.json" in message
-        assert f"[ack: cloudops:{lab.name}:no-email]" in message
+    stack, alerts = the_alert_topic(each_stage, lab)
+    assert alerts.delivery_failures is None
+    topic_id = logical_id(stack, alerts.topic)
+    subscriptions = resources_of_type(each_stage.template_json(lab.stack_id), "AWS::SNS::Subscription")
+    assert [s for s in subscriptions.values() if s["Properties"]["TopicArn"] == {"Ref": topic_id}] == []
+    warnings = Annotations.from_stack(stack).find_warning(
+        "/" + alerts.node.path, Match.string_like_regexp(f"^{lab.package}.alarm_email is null: .* nobody receives")
+    )
+    assert len(warnings) == 1
+    message = str(warnings[0].entry.data)
+    assert f"Set stages.<stage>.{lab.package}.alarm_email in cdk.json" in message
+    assert f"[ack: cloudops:{lab.name}:no-email]" in message
 
 
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_with_an_e_mail_synth_does_not_warn(lab: Lab, all_options: SynthesizedStage) -> None:
-    for stack, _ in alert_topics(all_options, lab):
-        assert Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("alarm_email is null")) == []
+    stack = all_options.stacks[lab.stack_id]
+    assert Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("alarm_email is null")) == []
