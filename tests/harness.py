@@ -47,6 +47,18 @@ class SynthesizedStage:
             self._json[stack_id] = json.loads(path.read_text())
         return self._json[stack_id]
 
+    def warnings(self, stack_id: str) -> dict[str, list[str]]:
+        """Construct path -> the synth warnings on it, as the cloud assembly records them (read from
+        its metadata file: Annotations.from_stack asks jsii and costs a third of a second a call)."""
+        manifest = json.loads((self.outdir / "manifest.json").read_text())
+        metadata_file = manifest["artifacts"][stack_id]["additionalMetadataFile"]
+        entries: dict[str, list[dict[str, Any]]] = json.loads((self.outdir / metadata_file).read_text())
+        found = {
+            path: [str(entry["data"]) for entry in path_entries if entry["type"] == "aws:cdk:warning"]
+            for path, path_entries in entries.items()
+        }
+        return {path: messages for path, messages in found.items() if messages}
+
     def template(self, stack_id: str) -> Template:
         if stack_id not in self._templates:
             self._templates[stack_id] = Template.from_json(self.template_json(stack_id))
