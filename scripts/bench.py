@@ -97,14 +97,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     timed_run(COLLECT, collect_env)
     collection = statistics.median(timed_run(COLLECT, collect_env)[0] for _ in range(args.runs))
     print(f"{'pytest --collect-only (one worker)':38s} median {collection:6.2f} s")
+    test_time = median_parts(parts)
     plan = budget(
-        median_parts(parts),
+        test_time,
         synth_seconds=medians[SYNTH],
         target_ratio=TARGET_RATIO,
         workers=worker_count(workers),
         collection=collection,
     )
-    print("\n".join(report(median_parts(parts), plan, TARGET_RATIO)))
+    print("\n".join(report(test_time, plan, TARGET_RATIO)))
     return 0
 
 

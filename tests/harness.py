@@ -40,6 +40,7 @@ class SynthesizedStage:
     outdir: Path
     _json: dict[str, dict[str, Any]] = field(default_factory=dict)
     _templates: dict[str, Template] = field(default_factory=dict)
+    _warnings: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def template_json(self, stack_id: str) -> dict[str, Any]:
         if stack_id not in self._json:
@@ -50,14 +51,16 @@ class SynthesizedStage:
     def warnings(self, stack_id: str) -> dict[str, list[str]]:
         """Construct path -> the synth warnings on it, as the cloud assembly records them (read from
         its metadata file: Annotations.from_stack asks jsii and costs a third of a second a call)."""
-        manifest = json.loads((self.outdir / "manifest.json").read_text())
-        metadata_file = manifest["artifacts"][stack_id]["additionalMetadataFile"]
-        entries: dict[str, list[dict[str, Any]]] = json.loads((self.outdir / metadata_file).read_text())
-        found = {
-            path: [str(entry["data"]) for entry in path_entries if entry["type"] == "aws:cdk:warning"]
-            for path, path_entries in entries.items()
-        }
-        return {path: messages for path, messages in found.items() if messages}
+        if stack_id not in self._warnings:
+            manifest = json.loads((self.outdir / "manifest.json").read_text())
+            metadata_file = manifest["artifacts"][stack_id]["additionalMetadataFile"]
+            entries: dict[str, list[dict[str, Any]]] = json.loads((self.outdir / metadata_file).read_text())
+            found = {
+                path: [str(entry["data"]) for entry in path_entries if entry["type"] == "aws:cdk:warning"]
+                for path, path_entries in entries.items()
+            }
+            self._warnings[stack_id] = {path: messages for path, messages in found.items() if messages}
+        return self._warnings[stack_id]
 
     def template(self, stack_id: str) -> Template:
         if stack_id not in self._templates:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scripts.bench_budget import SYNTH_PART, budget, part_of, report, seconds_by_part
+from tests.conftest import SYNTH_GROUP
 
 # pytest's own durations list, as `make unit PYTEST_ADDOPTS="--durations=0 --durations-min=0"` prints it.
 DURATIONS = """\
@@ -35,6 +36,8 @@ def test_durations_are_summed_by_part() -> None:
 def test_a_test_of_a_synthesized_app_counts_as_the_synth_part_wherever_it_lives() -> None:
     assert part_of("tests/three_tier/test_stack.py::test_nat[prod]@synthesized-apps") == SYNTH_PART
     assert part_of("tests/three_tier/test_verify.py::test_site[prod]") == "tests/three_tier/"
+    # The bench recognises the group the conftest puts these tests in.
+    assert part_of(f"tests/test_gates.py::test_lint@{SYNTH_GROUP}") == SYNTH_PART
 
 
 def test_output_without_durations_is_refused_in_one_line() -> None:
