@@ -197,7 +197,9 @@ def compare(old: str, new_pages: Iterable[str]) -> Report:
 
 
 def new_pages() -> list[str]:
-    paths = [REPO_ROOT / "README.md", REPO_ROOT / "CONTRIBUTING.md", *sorted((REPO_ROOT / "docs").rglob("*.md"))]
+    pending = REPO_ROOT / "docs" / "pending"  # other branches' changes waiting to be merged: not pages
+    docs = sorted(path for path in (REPO_ROOT / "docs").rglob("*.md") if not path.is_relative_to(pending))
+    paths = [REPO_ROOT / "README.md", REPO_ROOT / "CONTRIBUTING.md", *docs]
     return [path.read_text() for path in paths]
 
 
