@@ -4,6 +4,7 @@ contents, and guide references name the guides by title instead of a folder a cl
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -165,3 +166,29 @@ def test_guides_are_named_by_title_not_by_a_folder_a_clone_lacks(page: Path) -> 
     text = prose(page.read_text())
     assert "shared/seeds" not in page.read_text()
     assert GUIDE_NUMBER.findall(text) == [], f"{ids(page)}: name the guide by its title (docs/study-path.md#the-guides)"
+
+
+SNAPSHOTS = REPO_ROOT / "tests" / "__snapshots__" / "test_snapshots"
+# A logical ID CDK made: a construct path in PascalCase ending in its 8-character hash.
+LOGICAL_ID = re.compile(r"`([A-Z][A-Za-z0-9]+[0-9A-F]{8})`")
+
+
+def study_steps() -> dict[str, str]:
+    text = (REPO_ROOT / "docs" / "study-path.md").read_text()
+    parts = re.split(r"^## Step \d+: ([a-z0-9-]+)$", text, flags=re.MULTILINE)
+    return {
+        name: re.split(r"^## ", body, flags=re.MULTILINE)[0]
+        for name, body in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
+def test_the_logical_ids_the_study_path_names_are_in_the_labs_templates(lab: Lab) -> None:
+    # The snapshots are the synthesized templates (tests/test_snapshots.py keeps them current).
+    resources: set[str] = set()
+    for snapshot in SNAPSHOTS.glob(f"*[[]{lab.stack_id}[]].json"):
+        resources |= set(json.loads(snapshot.read_text())["Resources"])
+    assert resources, f"no snapshot of {lab.stack_id}"
+    named = set(LOGICAL_ID.findall(study_steps()[lab.name]))
+    assert named, f"the study path's step for {lab.name} names no logical ID"
+    assert sorted(named - resources) == []
