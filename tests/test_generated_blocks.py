@@ -77,3 +77,9 @@ def test_the_tables_command_reports_a_lost_marker_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith("error: README.md: needs one '<!-- BEGIN GENERATED: labs-table -->'")
     assert err.count("\n") == 1
+
+
+def test_a_missing_page_is_a_one_line_error_naming_the_markers(tmp_path: Path) -> None:
+    with pytest.raises(MarkerError) as raised:
+        generated_blocks.rewrite(tmp_path / "docs" / "new.md", {"diagram": "x"}, root=tmp_path, check=True)
+    assert str(raised.value) == "docs/new.md: missing: create it with the '<!-- BEGIN GENERATED: diagram -->' markers"
