@@ -61,7 +61,7 @@ help:
 	@echo "make verify LAB=...      prove that the deployed lab works: a table of checks [STAGE=prod]"
 	@echo "make destroy LAB=...     npx cdk destroy --force of the lab's stack, then leftovers [STAGE=prod]"
 	@echo "make leftovers           what of this project is still in the account, and its cost [STAGE=...]"
-	@echo "make diagram             regenerate docs/labs/<lab>.md: a Mermaid diagram per lab and stage"
+	@echo "make diagram             rewrite the diagram block of each docs/labs/<lab>.md: a Mermaid diagram per stage"
 	@echo "make explain LAB=<lab> [STAGE=prod]  every resource: tier, what it does, cost, what destroy does"
 	@echo "make cost                one table: every lab's monthly cost in every stage"
 	@echo "make compare LAB=<lab>   what prod adds or changes against the sandbox"
@@ -154,7 +154,7 @@ mariadb:
 			apt-get install -y --no-install-recommends mariadb-server; \
 	fi
 
-# The sandbox loop (README "The sandbox loop"). preflight and deploy synthesize, so they
+# The sandbox loop (docs/sandbox-loop.md). preflight and deploy synthesize, so they
 # need what synth needs; verify and leftovers only read the account (verify's probes, such
 # as the s3-events test image, use the dev packages).
 preflight: $(SYNTH_DEPS)

@@ -2,6 +2,7 @@
 
     python -m scripts.labs_table
 
+`python -m scripts.readme_tables` writes it between the README's `labs-table` markers;
 tests/test_readme.py checks that the README holds exactly this output.
 """
 
@@ -15,13 +16,13 @@ from stacks.labs import LABS
 
 
 def table() -> str:
+    """One row per lab: its guide (docs/labs/<lab>.md), what a learner practises there, its architecture."""
     rows = [
-        "| Lab | Stack id | Architecture | Guide sections | Region | Study page |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Lab (its guide) | What you practise | Architecture | Stack id | Region |",
+        "| --- | --- | --- | --- | --- |",
     ]
     rows += [
-        f"| [{lab.name}](#{lab.readme_anchor}) | `{lab.stack_id}` | {lab.title} | {'; '.join(lab.guide)} "
-        f"| {lab.region or 'any'} | [diagrams](docs/labs/{lab.name}.md) |"
+        f"| [{lab.name}]({lab.guide_page}) | {lab.practises} | {lab.title} | `{lab.stack_id}` | {lab.region or 'any'} |"
         for lab in LABS
     ]
     return "\n".join(rows)

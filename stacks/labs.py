@@ -32,13 +32,15 @@ class Lab:
     stack_class: str  # class name in stacks/<package>/stack.py
     config_class: str  # class name in stacks/<package>/config.py
     title: str  # the architecture in one line, as the README's labs table shows it
+    practises: str  # what a learner practises in it, one line of the README's labs table
     guide: tuple[str, ...]  # the study guide sections it reproduces
     description: str  # the stack's CloudFormation description
     region: str | None = None  # a region the lab must be deployed in; None: any
 
     @property
-    def readme_anchor(self) -> str:
-        return f"lab-{self.name}"
+    def guide_page(self) -> str:
+        """The lab's guide, relative to the repository root: docs/labs/<name>.md."""
+        return f"docs/labs/{self.name}.md"
 
     def module(self, name: str) -> ModuleType:
         """stacks/<package>/<name>.py, imported on first use."""
@@ -65,6 +67,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="ThreeTierStack",
         config_class="ThreeTierConfig",
         title="VPC with ALB -> EC2 Auto Scaling -> RDS MySQL",
+        practises=(
+            "Subnets and route tables, NAT, security groups chained by reference, "
+            "an Auto Scaling group behind an ALB, Multi-AZ RDS, Session Manager instead of SSH"
+        ),
         guide=("002 'VPC'", "001 'Expert: VPC-based 3-tier architecture'", "003 'Networking'"),
         description="CloudOps CDK Labs: three-tier VPC, ALB -> EC2 Auto Scaling -> RDS MySQL (guide 002 'VPC')",
     ),
@@ -75,6 +81,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="QueueWorkerStack",
         config_class="QueueWorkerConfig",
         title="SQS -> Lambda -> DynamoDB",
+        practises=(
+            "An SQS event source with partial batch failures, a dead-letter queue and its redrive, "
+            "DynamoDB keys and Query vs Scan, alarms on a queue"
+        ),
         guide=("000 'Lambda/SQS'", "000 v2 'DynamoDB'", "003 'Amazon SQS'"),
         description="CloudOps CDK Labs: queue worker, SQS -> Lambda -> DynamoDB (guide 000 'Lambda/SQS')",
     ),
@@ -85,6 +95,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="ServerlessApiStack",
         config_class="ServerlessApiConfig",
         title="API Gateway REST -> Lambda -> DynamoDB, with WAF, API key and OpenAPI",
+        practises=(
+            "Lambda proxy integration, stage throttling, WAF rate-based rules, "
+            "API keys and usage plans, access logs and X-Ray traces"
+        ),
         guide=(
             "001 'Intermediate: serverless REST API'",
             "002 'API Gateway Proxy Integration'",
@@ -99,6 +113,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="BillingAlarmStack",
         config_class="BillingAlarmConfig",
         title="CloudWatch billing alarm + SNS e-mail, with an AWS Budgets budget",
+        practises=(
+            "A billing alarm in us-east-1, an AWS Budgets budget, "
+            "an encrypted SNS topic that CloudWatch and Budgets may publish to"
+        ),
         guide=("002 'Set up billing alarm'",),
         description="CloudOps CDK Labs: billing alarm (guide 002 'Set up billing alarm')",
         region="us-east-1",
@@ -110,6 +128,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="StaticSiteStack",
         config_class="StaticSiteConfig",
         title="S3 + CloudFront with Origin Access Control",
+        practises=(
+            "A private bucket behind CloudFront with Origin Access Control, "
+            "cache TTLs and invalidations, security headers"
+        ),
         guide=("001 'Easy: host a static website on S3 + CloudFront'", "002 'CloudFront'"),
         description="CloudOps CDK Labs: static site, private S3 bucket behind CloudFront with OAC (guide 001 'Easy')",
     ),
@@ -120,6 +142,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="FanoutStack",
         config_class="FanoutConfig",
         title="SNS topic -> SQS queues with filter policies",
+        practises=(
+            "SNS fan-out to SQS, attribute and message-body filter policies, "
+            "raw message delivery, two kinds of dead-letter queue"
+        ),
         guide=("000 'SNS decouples microservices and enables fan-out'", "002 'SQS: fan-out'"),
         description="CloudOps CDK Labs: fan-out, SNS topic -> three SQS queues with filter policies (guide 002 'SQS')",
     ),
@@ -130,6 +156,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="DbLambdaStack",
         config_class="DbLambdaConfig",
         title="Lambda -> IAM role -> Secrets Manager -> RDS MySQL, in isolated subnets",
+        practises=(
+            "A Lambda function in isolated subnets, an interface endpoint, "
+            "an RDS-managed secret, RDS Proxy, connection reuse and SQL parameters"
+        ),
         guide=("000 v2 'Lambda -> IAM Role -> Secrets Manager -> RDS'", "002 pymysql handler"),
         description="CloudOps CDK Labs: db-lambda, Lambda -> Secrets Manager -> RDS MySQL with pymysql (guide 000 v2)",
     ),
@@ -140,6 +170,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="OpsAutomationStack",
         config_class="OpsAutomationConfig",
         title="EventBridge Scheduler -> Lambda chores: EBS snapshots, cleanup, office-hours stop",
+        practises=(
+            "EventBridge Scheduler with a time zone, boto3 paginators, "
+            "tag-scoped IAM conditions, dry runs, EBS snapshot housekeeping"
+        ),
         guide=("002 'Boto3' scripts", "002 'Lambda event sources'"),
         description="CloudOps CDK Labs: ops automation, EventBridge Scheduler -> Lambda chores (guide 002 boto3)",
     ),
@@ -150,6 +184,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="SecurityBaselineStack",
         config_class="SecurityBaselineConfig",
         title="CloudTrail + CIS metric alarms, GuardDuty -> EventBridge -> SNS / remediation Lambda",
+        practises=(
+            "CloudTrail with log file validation, CIS metric filters and alarms, "
+            "GuardDuty findings through EventBridge, automated remediation"
+        ),
         guide=("002 'CloudTrail'", "002 'GuardDuty' auto-remediation", "002 'Security Hub', 'Config'"),
         description="CloudOps CDK Labs: security baseline, CloudTrail, GuardDuty, EventBridge (guide 002 security)",
     ),
@@ -160,6 +198,10 @@ LABS: tuple[Lab, ...] = (
         stack_class="S3EventsStack",
         config_class="S3EventsConfig",
         title="S3 upload under images/ -> Lambda (Pillow) -> thumbnails/",
+        practises=(
+            "S3 event notifications with prefix and suffix filters, "
+            "asynchronous invocation retries and an on-failure destination, lifecycle rules"
+        ),
         guide=("002 'S3 Event Notifications'", "002 'Lifecycle policies'"),
         description="CloudOps CDK Labs: S3 event notifications, images/ -> Lambda -> thumbnails/ (guide 002)",
     ),

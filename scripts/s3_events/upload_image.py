@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None, session: Any = None, wait: Waiter | 
         )
     except WaitTimeout as error:
         raise ScriptError(
-            f"{error}; look at the function's log (see README, lab s3-events) or the failed-events queue"
+            f"{error}; look at the function's log (see docs/labs/s3-events.md) or the failed-events queue"
         ) from None
     for size, thumbnail in sorted(thumbnails.items()):
         w, h = jpeg_size(thumbnail)

@@ -1,1 +1,1 @@
-"""The sandbox loop: preflight, deploy, verify, destroy, leftovers (see README "Sandbox loop")."""
+"""The sandbox loop: preflight, deploy, verify, destroy, leftovers (see docs/sandbox-loop.md)."""

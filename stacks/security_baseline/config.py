@@ -48,8 +48,10 @@ class SecurityBaselineConfig(LabSection):
     )
     log_expiration_days: int = Field(ge=1, le=3650, description="delete trail log files from the bucket after")
     access_analyzer: bool = Field(description="an IAM Access Analyzer for the account (external access: free)")
-    security_hub: bool = Field(description="opt-in: enable Security Hub with its default standards (cost: see README)")
-    aws_config: bool = Field(description="opt-in: an AWS Config recorder of all resources (cost: see README)")
+    security_hub: bool = Field(
+        description="opt-in: enable Security Hub with its default standards (cost: see the lab's guide)"
+    )
+    aws_config: bool = Field(description="opt-in: an AWS Config recorder of all resources (cost: see the lab's guide)")
     alarm_email: EmailAddress | None = Field(
         default=None, description="e-mail for the alarms and findings; null: no subscriber (synth warns)"
     )
