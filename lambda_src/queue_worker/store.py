@@ -47,6 +47,9 @@ READ_TIMEOUT_SECONDS = 2
 # A retry starts only if, after its backoff, this much of the invocation is left: one
 # call's worst case (connect + read timeout) and half a second to log and reply.
 RESERVE_MS = (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) * 1000 + 500
+# A ceiling even with the clock (a clock that does not advance must not loop forever): far
+# above what fits in the longest function timeout (120 s) with backoff capped at 1 s.
+MAX_TIMED_ATTEMPTS = 200
 RETRYABLE_ERROR_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -74,7 +77,8 @@ class RetryBudget:
     """Whether another attempt may start.
 
     With the invocation's clock (the Lambda context's get_remaining_time_in_millis): while,
-    after the backoff, more than `reserve_ms` would be left. Without one: `max_attempts`.
+    after the backoff, more than `reserve_ms` would be left (and below MAX_TIMED_ATTEMPTS).
+    Without one: `max_attempts`.
     The first attempt of each chunk is always made.
     """
 
@@ -85,7 +89,7 @@ class RetryBudget:
     def allows_retry(self, attempts: int, delay_seconds: float) -> bool:
         if self.remaining_ms is None:
             return attempts < self.max_attempts
-        return self.remaining_ms() - delay_seconds * 1000 > self.reserve_ms
+        return attempts < MAX_TIMED_ATTEMPTS and self.remaining_ms() - delay_seconds * 1000 > self.reserve_ms
 
 
 @functools.cache

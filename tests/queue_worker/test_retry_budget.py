@@ -105,6 +105,19 @@ def test_a_short_invocation_still_makes_the_first_attempt_and_no_retry() -> None
     assert set(result.failed) == {READING.key}
 
 
+def test_a_clock_that_does_not_advance_still_ends_the_retries() -> None:
+    # A context whose remaining time never falls (a stand-in clock) must not loop forever.
+    clock = Clock(remaining_ms=30_000, call_ms=0)
+    table = ThrottledTable(clock, throttled_calls=10_000)
+
+    result = store.write_readings(
+        [READING], table_name="T", client=table, remaining_ms=lambda: 30_000, sleep=lambda _: None
+    )
+
+    assert len(table.calls) == store.MAX_TIMED_ATTEMPTS
+    assert set(result.failed) == {READING.key}
+
+
 def test_the_handler_gives_the_store_the_invocations_clock(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
