@@ -16,6 +16,8 @@ EVENT_KB = 1.5  # a CloudTrail record, about
 CLOUDTRAIL_FIRST_COPY = 0.00  # the first copy of management events is free; S3 storage is billed
 LOGS_INGEST_GB = 0.50  # CloudWatch Logs ingestion per GB
 S3_STANDARD_GB_MONTH = 0.023
+# Foundational detection only: the detector names every paid protection plan DISABLED
+# (findings.PAID_PROTECTION_PLANS), so S3 data events, EKS, EBS malware scans, RDS and Lambda are not priced.
 GUARDDUTY_PER_MILLION_EVENTS = 4.00  # CloudTrail management event analysis (after the 30-day trial)
 GUARDDUTY_FLOW_DNS_GB = 1.00  # VPC flow log and DNS analysis, first 500 GB
 ASSUMED_FLOW_DNS_GB = 0.1

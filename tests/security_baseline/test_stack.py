@@ -222,6 +222,28 @@ def test_the_detector_is_created_or_the_existing_one_is_used(each_variant: Synth
         assert output == config.existing_detector_id
 
 
+# Every optional GuardDuty feature CreateDetector accepts, but EKS_RUNTIME_MONITORING, which may not be named
+# beside RUNTIME_MONITORING (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html).
+GUARDDUTY_OPTIONAL_FEATURES = {
+    "S3_DATA_EVENTS",
+    "EKS_AUDIT_LOGS",
+    "EBS_MALWARE_PROTECTION",
+    "RDS_LOGIN_EVENTS",
+    "LAMBDA_NETWORK_LOGS",
+    "RUNTIME_MONITORING",
+}
+
+
+def test_the_detector_runs_foundational_detection_only(each_stage: SynthesizedStage) -> None:
+    """Without `Features`, CreateDetector turns on every optional protection plan but Runtime Monitoring
+    (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html), each billed on
+    its own; the cost model prices the foundational sources only, so each plan is named DISABLED."""
+    [detector] = resources_of_type(each_stage.template_json(STACK), "AWS::GuardDuty::Detector").values()
+    features = {f["Name"]: f["Status"] for f in detector["Properties"]["Features"]}
+    assert features == dict.fromkeys(GUARDDUTY_OPTIONAL_FEATURES, "DISABLED")
+    assert "DataSources" not in detector["Properties"]
+
+
 def test_findings_of_severity_7_and_above_reach_the_topic(each_variant: SynthesizedStage) -> None:
     template = each_variant.template_json(STACK)
     topic_id, _ = resource(template, "AWS::SNS::Topic", "AlertsTopic")
