@@ -56,7 +56,13 @@ class SiteDistribution(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
 
-        origin = origins.S3BucketOrigin.with_origin_access_control(bucket)
+        stack = cdk.Stack.of(self)
+        # Named with the region, like the response headers policy: an origin access control's name is
+        # unique in the account (CloudFront is global), and CDK's default name does not carry the region.
+        access_control = cloudfront.S3OriginAccessControl(
+            self, "OriginAccessControl", origin_access_control_name=f"{stack.stack_name}-Oac-{stack.region}"
+        )
+        origin = origins.S3BucketOrigin.with_origin_access_control(bucket, origin_access_control=access_control)
         headers = security_headers_policy(self, "SecurityHeaders")
         page_cache = _cache_policy(
             self,

@@ -69,6 +69,7 @@ class StaticSiteStack(cdk.Stack):
         site = SiteDistribution(self, "Site", bucket=bucket, config=config, log_bucket=access_logs)
 
         self._deploy(bucket, site.distribution, retention, keep)
+        self._empty_log_bucket_last(access_logs, writers=[site.distribution, bucket])
         acknowledge_distribution(site.distribution, has_certificate=config.certificate_arn is not None)
 
         url = f"https://{config.domain_name or site.distribution.distribution_domain_name}/"
@@ -113,6 +114,23 @@ class StaticSiteStack(cdk.Stack):
             "access to a log bucket needs yet another bucket and repeats the question.",
         )
         return bucket
+
+    @staticmethod
+    def _empty_log_bucket_last(access_logs: s3.Bucket, writers: list[Construct]) -> None:
+        """In the sandbox, empty the log bucket only after everything that writes to it is gone.
+
+        CloudFront delivers standard logs through the bucket's ACL grant, and S3 server access
+        logs arrive late (best effort), so a log bucket emptied at the start of `cdk destroy`
+        fills again and fails with BucketNotEmpty (aws-cdk #16332, #21776,
+        https://github.com/aws/aws-cdk/issues/21776). A resource is deleted before the ones it
+        depends on: the distribution and the site bucket depending on the emptying custom
+        resource puts the emptying after them.
+        """
+        emptying = access_logs.node.try_find_child("AutoDeleteObjectsCustomResource")
+        if emptying is None:  # prod: the log bucket is retained, nothing empties it
+            return
+        for writer in writers:
+            writer.node.add_dependency(emptying)
 
     def _deploy(
         self,

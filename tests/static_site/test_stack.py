@@ -300,6 +300,41 @@ def test_sandbox_removes_everything_and_empties_the_log_bucket_first(sandbox: Sy
     assert resources[auto_delete_id]["Properties"]["BucketName"] == {"Ref": ACCESS_LOG_BUCKET}
 
 
+def test_the_log_bucket_is_emptied_only_after_the_distribution_and_the_site_bucket_are_gone(
+    sandbox: SynthesizedStage,
+) -> None:
+    """CloudFront keeps delivering standard logs (through the bucket's ACL grant) until the distribution
+    is deleted, and S3 server access logs arrive late: a log bucket emptied at the start of the destroy
+    fills again and fails with BucketNotEmpty (aws-cdk #16332, #21776,
+    https://github.com/aws/aws-cdk/issues/21776). CloudFormation deletes a resource before those it
+    depends on, so both writers depend on the emptying."""
+    template = sandbox.template_json(STACK)
+    resources = template["Resources"]
+    (auto_delete_id,) = resources_of_type(template, "Custom::S3AutoDeleteObjects")
+    (distribution_id,) = resources_of_type(template, "AWS::CloudFront::Distribution")
+    for writer in (distribution_id, SITE_BUCKET):
+        assert auto_delete_id in resources[writer].get("DependsOn", []), f"{writer} is deleted after the emptying"
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "config_key"),
+    [
+        ("AWS::CloudFront::ResponseHeadersPolicy", "ResponseHeadersPolicyConfig"),
+        ("AWS::CloudFront::OriginAccessControl", "OriginAccessControlConfig"),
+    ],
+)
+def test_global_cloudfront_names_carry_the_region(
+    each_stage: SynthesizedStage, resource_type: str, config_key: str
+) -> None:
+    """CloudFront is global: response headers policies and origin access controls have names unique in
+    the account, so the sandbox in one region and prod in another of the same account need different
+    names (ResponseHeadersPolicyAlreadyExists: "You must provide a unique name",
+    https://docs.aws.amazon.com/botocore/latest/reference/services/cloudfront/client/exceptions/OriginAccessControlAlreadyExists.html)."""
+    _, resource = only(each_stage.template_json(STACK), resource_type)
+    name = resource["Properties"][config_key]["Name"]
+    assert {"Ref": "AWS::Region"} in name["Fn::Join"][1]
+
+
 def test_prod_keeps_the_access_logs_and_rebuilds_the_site_from_the_repository(prod: SynthesizedStage) -> None:
     template = prod.template_json(STACK)
     resources = template["Resources"]
