@@ -236,7 +236,16 @@ def test_access_logs_go_to_the_log_bucket_and_expire(each_variant: SynthesizedSt
         "Prefix": "cloudfront/",
     }
     site = template["Resources"][SITE_BUCKET]["Properties"]
-    assert site["LoggingConfiguration"] == {"DestinationBucketName": {"Ref": ACCESS_LOG_BUCKET}, "LogFilePrefix": "s3/"}
+    if each_variant.config.protect_data:
+        assert site["LoggingConfiguration"] == {
+            "DestinationBucketName": {"Ref": ACCESS_LOG_BUCKET},
+            "LogFilePrefix": "s3/",
+        }
+    else:
+        # S3 delivers server access logs best effort, hours late: in the sandbox they would refill the
+        # log bucket after the destroy empties it (BucketNotEmpty; aws-cdk #21776,
+        # https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html#LogDeliveryBestEffort).
+        assert "LoggingConfiguration" not in site
     logs = template["Resources"][ACCESS_LOG_BUCKET]["Properties"]
     assert logs["LifecycleConfiguration"]["Rules"] == [{"ExpirationInDays": days, "Status": "Enabled"}]
     # CloudFront's standard logs arrive through an ACL grant: ACLs on, the bucket owner keeps the objects
@@ -300,20 +309,16 @@ def test_sandbox_removes_everything_and_empties_the_log_bucket_first(sandbox: Sy
     assert resources[auto_delete_id]["Properties"]["BucketName"] == {"Ref": ACCESS_LOG_BUCKET}
 
 
-def test_the_log_bucket_is_emptied_only_after_the_distribution_and_the_site_bucket_are_gone(
-    sandbox: SynthesizedStage,
-) -> None:
+def test_the_log_bucket_is_emptied_only_after_the_distribution_is_gone(sandbox: SynthesizedStage) -> None:
     """CloudFront keeps delivering standard logs (through the bucket's ACL grant) until the distribution
-    is deleted, and S3 server access logs arrive late: a log bucket emptied at the start of the destroy
-    fills again and fails with BucketNotEmpty (aws-cdk #16332, #21776,
-    https://github.com/aws/aws-cdk/issues/21776). CloudFormation deletes a resource before those it
-    depends on, so both writers depend on the emptying."""
+    is deleted: a log bucket emptied at the start of the destroy fills again and fails with BucketNotEmpty
+    (aws-cdk #16332, https://github.com/aws/aws-cdk/issues/16332). CloudFormation deletes a resource
+    before those it depends on, so the distribution depends on the emptying."""
     template = sandbox.template_json(STACK)
     resources = template["Resources"]
     (auto_delete_id,) = resources_of_type(template, "Custom::S3AutoDeleteObjects")
     (distribution_id,) = resources_of_type(template, "AWS::CloudFront::Distribution")
-    for writer in (distribution_id, SITE_BUCKET):
-        assert auto_delete_id in resources[writer].get("DependsOn", []), f"{writer} is deleted after the emptying"
+    assert auto_delete_id in resources[distribution_id].get("DependsOn", [])
 
 
 @pytest.mark.parametrize(
