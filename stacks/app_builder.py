@@ -8,6 +8,7 @@ from typing import Any
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
+from stacks.components.bucket_policies import retain_policies_of_retained_buckets
 from stacks.components.provider_logs import own_provider_log_groups
 from stacks.config import StageConfig
 from stacks.labs import LABS, PROJECT_TAG, Lab
@@ -39,6 +40,7 @@ def build_app(app: cdk.App, config: StageConfig, labs: Sequence[Lab] = LABS) -> 
         cdk.Tags.of(stack).add("Stage", config.stage)
         cdk.Tags.of(stack).add("Lab", lab.name)
         own_provider_log_groups(stack)
+        retain_policies_of_retained_buckets(stack)
         stacks.append(stack)
     return {stack.node.id: stack for stack in stacks}
 

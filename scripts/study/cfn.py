@@ -132,7 +132,17 @@ def on_destroy(template: dict[str, Any], logical_id: str) -> str:
     else:
         outcome = "deleted"
     if _deletion_protected(props):
-        outcome += "; deletion protection on"
+        if policy in ("Retain", "RetainExceptOnCreate"):
+            outcome += "; deletion protection on"
+        else:
+            # A protected resource cannot be deleted (RDS: "The database can't be deleted when deletion
+            # protection is enabled", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html):
+            # CloudFormation's delete fails, so a Snapshot policy takes no snapshot and keeps nothing safe.
+            then = "a final snapshot is kept" if policy == "Snapshot" else "it is deleted"
+            outcome = (
+                "delete fails while deletion protection is on (stack DELETE_FAILED, still running and billed); "
+                f"turn protection off and destroy again: {then}"
+            )
     return outcome
 
 

@@ -24,6 +24,21 @@ MIN_SEVERITY = 7  # GuardDuty's "High" band is 7.0-8.9, "Critical" 9.0-10.0
 FINDING_TYPE_PREFIX = "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration."  # .OutsideAWS, .InsideAWS
 FINDING = {"source": ["aws.guardduty"], "detail_type": ["GuardDuty Finding"]}
 
+# Foundational threat detection (CloudTrail management events, VPC flow logs, DNS logs) only:
+# a detector created without `Features` turns on every optional protection plan except
+# Runtime Monitoring (CreateDetector, https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html),
+# each billed on its own. So each is named, disabled. EKS_RUNTIME_MONITORING is left out:
+# naming it beside RUNTIME_MONITORING, which includes it, is an error
+# (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html).
+PAID_PROTECTION_PLANS = (
+    "S3_DATA_EVENTS",
+    "EKS_AUDIT_LOGS",
+    "EBS_MALWARE_PROTECTION",
+    "RDS_LOGIN_EVENTS",
+    "LAMBDA_NETWORK_LOGS",
+    "RUNTIME_MONITORING",
+)
+
 
 class Findings(Construct):
     """GuardDuty and what happens to its findings.
@@ -55,7 +70,14 @@ class Findings(Construct):
 
         if existing_detector_id is None:
             detector = guardduty.CfnDetector(
-                self, "Detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES"
+                self,
+                "Detector",
+                enable=True,
+                finding_publishing_frequency="FIFTEEN_MINUTES",
+                features=[
+                    guardduty.CfnDetector.CFNFeatureConfigurationProperty(name=name, status="DISABLED")
+                    for name in PAID_PROTECTION_PLANS
+                ],
             )
             detector.apply_removal_policy(cdk.RemovalPolicy.RETAIN if protect_data else cdk.RemovalPolicy.DESTROY)
             self.detector_id: str = detector.ref

@@ -36,9 +36,11 @@ class StaticSiteStack(cdk.Stack):
     - `DeploySite`: BucketDeployment of site/ with one invalidation of `/*` per deploy (one
       path: the first 1,000 invalidation paths a month are free). Its provider function logs
       to `DeploymentLogs`, a log group this stack owns (retention; removed in the sandbox).
-    - `AccessLogBucket`: CloudFront standard logs and the site bucket's S3 server access logs
-      (the direct requests that got 403 show there), both free apart from storage at lab
-      scale, expired after `access_log_days`; kept in prod.
+    - `AccessLogBucket`: CloudFront standard logs and, in prod, the site bucket's S3 server
+      access logs (the direct requests that got 403 show there), both free apart from storage
+      at lab scale, expired after `access_log_days`; kept in prod. The sandbox empties it only
+      after the distribution is deleted, and has no S3 server access logs (they arrive hours
+      late and would refill it after the emptying).
     """
 
     def __init__(
@@ -62,13 +64,25 @@ class StaticSiteStack(cdk.Stack):
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix=S3_LOG_PREFIX,
+            # Prod only: S3 delivers server access logs late, best effort (hours), so in the sandbox they
+            # would refill the log bucket after `cdk destroy` empties it (BucketNotEmpty, aws-cdk #21776;
+            # https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html#LogDeliveryBestEffort).
+            # No ordering helps: the log bucket's policy names this bucket, so it outlives the emptying.
+            server_access_logs_bucket=access_logs if protect_data else None,
+            server_access_logs_prefix=S3_LOG_PREFIX if protect_data else None,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
+        if not protect_data:
+            acknowledge(
+                bucket,
+                "AwsSolutions-S1",
+                "Sandbox only: S3 delivers server access logs hours late, so they would refill the log bucket after "
+                "cdk destroy empties it and fail the destroy; CloudFront's logs still show every request.",
+            )
         site = SiteDistribution(self, "Site", bucket=bucket, config=config, log_bucket=access_logs)
 
         self._deploy(bucket, site.distribution, retention, keep)
+        self._empty_log_bucket_last(access_logs, writer=site.distribution)
         acknowledge_distribution(site.distribution, has_certificate=config.certificate_arn is not None)
 
         url = f"https://{config.domain_name or site.distribution.distribution_domain_name}/"
@@ -113,6 +127,21 @@ class StaticSiteStack(cdk.Stack):
             "access to a log bucket needs yet another bucket and repeats the question.",
         )
         return bucket
+
+    @staticmethod
+    def _empty_log_bucket_last(access_logs: s3.Bucket, writer: Construct) -> None:
+        """In the sandbox, empty the log bucket only after the distribution is gone.
+
+        CloudFront delivers standard logs through the bucket's ACL grant until the distribution
+        is deleted, so a log bucket emptied at the start of `cdk destroy` fills again and the
+        destroy fails with BucketNotEmpty (aws-cdk #16332, https://github.com/aws/aws-cdk/issues/16332).
+        CloudFormation deletes a resource before the ones it depends on: the distribution
+        depending on the emptying custom resource puts the emptying after the distribution.
+        """
+        emptying = access_logs.node.try_find_child("AutoDeleteObjectsCustomResource")
+        if emptying is None:  # prod: the log bucket is retained, nothing empties it
+            return
+        writer.node.add_dependency(emptying)
 
     def _deploy(
         self,
