@@ -58,7 +58,8 @@ def test_unknown_stage_names_the_allowed_ones() -> None:
 BAD_VALUES = [
     # (dotted key under stages.sandbox, bad value, expected message fragment)
     ("three_tier.nat_count", ..., "stages.sandbox.three_tier.nat_count = null: is missing; this block needs:"),
-    ("three_tier.nat_counts", 1, "stages.sandbox.three_tier.nat_counts = 1: unknown key; allowed keys: vpc_cidr,"),
+    ("three_tier.nat_counts", 1, "nat_counts = 1: unknown key; did you mean nat_count? allowed keys: vpc_cidr,"),
+    ("three_tier.logging", True, "three_tier.logging = true: unknown key; allowed keys: vpc_cidr,"),
     ("protect_data", "yes", 'stages.sandbox.protect_data = "yes": must be true or false'),
     ("three_tier.asg_max_capacity", "2", 'three_tier.asg_max_capacity = "2": must be a whole number'),
     ("three_tier.asg_max_capacity", True, "three_tier.asg_max_capacity = true: must be a whole number"),
@@ -95,6 +96,31 @@ def test_bad_value_is_one_clear_line(key: str, value: Any, expected: str) -> Non
     assert expected in message
     assert message.startswith("invalid configuration: stages.sandbox.")
     assert "\n" not in message
+
+
+def test_a_misspelled_key_is_unknown_not_missing_and_the_closest_key_is_named() -> None:
+    context = sandbox_context_with("three_tier.asg_max_capacity", ...)
+    context["stages"]["sandbox"]["three_tier"]["asg_max_capacty"] = 2
+    with pytest.raises(ConfigError) as error:
+        load_stage_config(context)
+    assert str(error.value).startswith(
+        "invalid configuration: stages.sandbox.three_tier.asg_max_capacty = 2: "
+        "unknown key; did you mean asg_max_capacity? allowed keys: vpc_cidr, "
+    )
+
+
+def test_a_misspelled_section_is_named_without_printing_its_block() -> None:
+    context = copy.deepcopy(stage_context("sandbox"))
+    block = context["stages"]["sandbox"]
+    block["three_teir"] = block.pop("three_tier")
+    with pytest.raises(ConfigError) as error:
+        load_stage_config(context)
+    message = str(error.value)
+    assert message.startswith(
+        "invalid configuration: stages.sandbox.three_teir = {...}: unknown key; did you mean three_tier? "
+        "allowed keys: protect_data, three_tier, "
+    )
+    assert "vpc_cidr" not in message, "the block's JSON is not printed into the line"
 
 
 def test_optional_key_may_be_absent_because_the_cli_drops_nulls() -> None:
