@@ -2,7 +2,7 @@
 
     python -m scripts.sandbox.deploy deploy --lab queue-worker
     python -m scripts.sandbox.deploy deploy --lab three-tier --stage prod --yes
-    python -m scripts.sandbox.deploy destroy --lab queue-worker
+    python -m scripts.sandbox.deploy destroy --lab queue-worker   (or: python -m scripts.sandbox.destroy --lab ...)
 
 deploy: the preflight (scripts/sandbox/preflight.py), then `npx cdk deploy <StackId>
 -c stage=<stage>`. With --yes, CDK's own approval prompt for security changes is
@@ -63,10 +63,15 @@ def main(
             print(f"not deploying {lab.stack_id}: fix the preflight problems first", file=sys.stderr)
             return 1
         return runner(deploy_command(lab, args.stage, yes=args.yes))
-    destroyed = runner(destroy_command(lab, args.stage))
+    return destroy(lab, args.stage, session, runner)
+
+
+def destroy(lab: Lab, stage: str, session: Any, runner: preflight.Runner) -> int:
+    """cdk destroy of the lab's stack, then the stage's leftovers; 0 only when both come out clean."""
+    destroyed = runner(destroy_command(lab, stage))
     if destroyed != 0:
         print(f"cdk destroy of {lab.stack_id} failed (exit code {destroyed}); what is left:", file=sys.stderr)
-    left = leftovers.report(session, stage=args.stage, extra_regions=[])
+    left = leftovers.report(session, stage=stage, extra_regions=[])
     return destroyed or left
 
 
