@@ -18,8 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.sandbox import leftovers, preflight
 from scripts.stack_outputs import OneLineParser, run
 from stacks.labs import Lab
@@ -56,7 +55,7 @@ def main(
     runner: preflight.Runner = preflight.run_command,
 ) -> int:
     args = parse_args(argv)
-    session = session or boto3.Session()
+    session = session or aws_session()
     lab: Lab = args.lab
     if args.command == "deploy":
         if preflight.preflight_from_args(args, session=session, ask=ask, runner=runner) != 0:

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.sandbox import deploy, preflight
 from scripts.stack_outputs import OneLineParser, run
 
@@ -32,7 +31,7 @@ def main(
     argv: Sequence[str] | None = None, *, session: Any = None, runner: preflight.Runner = preflight.run_command
 ) -> int:
     args = parse_args(argv)
-    return deploy.destroy(args.lab, args.stage, session or boto3.Session(), runner)
+    return deploy.destroy(args.lab, args.stage, session or aws_session(), runner)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import assembly, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 from stacks.config import stage_names
@@ -220,7 +220,7 @@ def run_preflight(
         out=out,
     )
     if not pre.region:
-        pre.add("FAIL", "no AWS region configured: set AWS_REGION (or region in your AWS profile)")
+        pre.add("FAIL", NO_REGION)
         return pre.findings
     check_credentials(pre)
     if pre.failed:
@@ -302,7 +302,7 @@ def preflight_from_args(
 ) -> int:
     lab: Lab = args.lab
     out = out or sys.stdout
-    session = session or boto3.Session()
+    session = session or aws_session()
     print(f"Preflight: {lab.name} ({lab.stack_id}), stage {args.stage}", file=out)
     findings = run_preflight(
         lab,
