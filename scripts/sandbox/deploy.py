@@ -52,17 +52,19 @@ def main(
     *,
     session: Any = None,
     ask: preflight.Ask = preflight.ask_terminal,
-    runner: preflight.Runner = preflight.run_command,
+    runner: preflight.Runner | None = None,
 ) -> int:
+    """`runner` runs every command (tests pass a fake); by default the preflight's synth runs quietly."""
     args = parse_args(argv)
     session = session or aws_session()
     lab: Lab = args.lab
     if args.command == "deploy":
-        if preflight.preflight_from_args(args, session=session, ask=ask, runner=runner) != 0:
+        quiet = runner or preflight.run_quietly
+        if preflight.preflight_from_args(args, session=session, ask=ask, runner=quiet) != 0:
             print(f"not deploying {lab.stack_id}: fix the preflight problems first", file=sys.stderr)
             return 1
-        return runner(deploy_command(lab, args.stage, yes=args.yes))
-    return destroy(lab, args.stage, session, runner)
+        return (runner or preflight.run_command)(deploy_command(lab, args.stage, yes=args.yes))
+    return destroy(lab, args.stage, session, runner or preflight.run_command)
 
 
 def destroy(lab: Lab, stage: str, session: Any, runner: preflight.Runner) -> int:

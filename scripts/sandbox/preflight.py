@@ -252,6 +252,20 @@ def run_command(command: Sequence[str]) -> int:
     return subprocess.run(list(command), check=False).returncode
 
 
+def run_quietly(command: Sequence[str]) -> int:
+    """Runs `command` with its output kept: shown (on stderr) only when it fails.
+
+    The preflight's synth prints the CLI's notices and warnings, which would split the
+    report's lines; the deploy that follows prints them anyway.
+    """
+    result = subprocess.run(list(command), check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        print("$ " + " ".join(command), file=sys.stderr)
+        sys.stderr.write(result.stdout + result.stderr)
+        sys.stderr.flush()
+    return result.returncode
+
+
 def synthesized_needs(lab: Lab, stage: str, assembly_dir: Path | None, runner: Runner) -> assembly.StackNeeds:
     """Reads `assembly_dir`, or synthesizes the app for `stage` into cdk.out and reads that."""
     if assembly_dir is None:
@@ -297,7 +311,7 @@ def preflight_from_args(
     *,
     session: Any = None,
     ask: Ask = ask_terminal,
-    runner: Runner = run_command,
+    runner: Runner = run_quietly,
     out: TextIO | None = None,
 ) -> int:
     lab: Lab = args.lab
