@@ -103,5 +103,5 @@ def monthly_lines(config: ThreeTierConfig) -> list[Line]:
 NOT_COUNTED = (
     "Not counted (usage-based): NAT gateway data processing (0.045 USD/GB), ALB LCUs (0.008 USD/LCU-h),\n"
     "data transfer out, CloudWatch Logs ingestion (flow logs, 0.50 USD/GB), S3 log storage, RDS backup\n"
-    "storage beyond the DB size, t3 unlimited CPU credits, and the rotation Lambda (a few invocations a month)."
+    "storage beyond the DB size, t3 unlimited CPU credits."
 )
