@@ -76,7 +76,10 @@ def compare(
     changed = {}
     for logical_id in old.keys() & new.keys():
         words = list(_changes(old[logical_id], new[logical_id]))
-        before, after = on_destroy(base_template, logical_id), on_destroy(other_template, logical_id)
+        explanation = table.explain(lab.name, logical_id, new[logical_id]["Type"])
+        billed = explanation is None or explanation.cost != "free"
+        before = on_destroy(base_template, logical_id, billed=billed)
+        after = on_destroy(other_template, logical_id, billed=billed)
         if before != after:
             words.insert(0, f"on cdk destroy: {before} -> {after}")
         if words:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from scripts.stack_outputs import OneLineParser, ScriptError, run
 from scripts.study import templates
 from scripts.study.catalog import TABLE_NAME, TIERS, Explanation, catalog, missing_line
 from scripts.study.cfn import on_destroy, resources, short_type
+from scripts.study.facts import facts
 from stacks.config import cdk_json_context, load_stage_config
 from stacks.cost_model import PRICE_REGION, PRICES_REVIEWED, Line, total
 from stacks.labs import Lab
@@ -66,11 +67,7 @@ def explain(lab: Lab, template: dict[str, Any], lines: Sequence[Line]) -> list[R
             f"{logical_id} is a {first_type}, which {TABLE_NAME} does not explain: add under [types] "
             + missing_line(first_type, lab.guide)
         )
-    table = catalog()
-    explained = {
-        logical_id: table.explain(lab.name, logical_id, resource["Type"])
-        for logical_id, resource in resources(template).items()
-    }
+    explained = {logical_id: explained_here(lab, template, logical_id) for logical_id in resources(template)}
     matched = {logical_id: _matching(e, lines) for logical_id, e in explained.items() if e is not None}
     claims = Counter(line for found in matched.values() for line in found)
     rows = []
@@ -83,10 +80,19 @@ def explain(lab: Lab, template: dict[str, Any], lines: Sequence[Line]) -> list[R
                 resource_type=resource["Type"],
                 explanation=explanation,
                 cost=_cost_cell(explanation, matched[logical_id], claims),
-                on_destroy=on_destroy(template, logical_id),
+                on_destroy=on_destroy(template, logical_id, billed=explanation.cost != "free"),
             )
         )
     return rows
+
+
+def explained_here(lab: Lab, template: dict[str, Any], logical_id: str) -> Explanation | None:
+    """The table's explanation of the resource, with what its own properties say (scripts/study/facts.py)."""
+    explanation = catalog().explain(lab.name, logical_id, resources(template)[logical_id]["Type"])
+    read = facts(template, logical_id)
+    if explanation is None or not read:
+        return explanation
+    return replace(explanation, what=f"{explanation.what} {read}")
 
 
 def unclaimed(rows: Sequence[Row], lines: Sequence[Line]) -> list[Line]:
