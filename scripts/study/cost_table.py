@@ -21,6 +21,7 @@ from rich.table import Table
 
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 from scripts.study.explain import cost_lines
+from scripts.study.tables import output_console, print_table
 from stacks.config import ConfigError, stage_names
 from stacks.cost_model import PRICE_REGION, PRICES_REVIEWED, PriceMissingError, total
 from stacks.labs import LABS, Lab
@@ -67,12 +68,12 @@ def render(console: Console, result: CostTable) -> None:
         table.add_row(lab.name, lab.stack_id, *(str(cost) for cost in costs))
     table.add_section()
     table.add_row("every lab", "", *(str(cost) for cost in result.totals()), style="bold")
-    console.print(table)
+    print_table(console, table)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     OneLineParser(description=__doc__.split("\n")[0]).parse_args(argv)
-    render(Console(), cost_table())
+    render(output_console(), cost_table())
     return 0
 
 

@@ -26,6 +26,7 @@ from scripts.study import templates
 from scripts.study.catalog import TABLE_NAME, TIERS, Explanation, catalog, missing_line
 from scripts.study.cfn import on_destroy, resources, short_type
 from scripts.study.facts import facts
+from scripts.study.tables import output_console, print_table
 from stacks.config import cdk_json_context, load_stage_config
 from stacks.cost_model import PRICE_REGION, PRICES_REVIEWED, Line, total
 from stacks.labs import Lab
@@ -156,7 +157,7 @@ def render(console: Console, lab: Lab, stage: str, template: dict[str, Any], lin
     for tier, title in TIERS.items():
         in_tier = [row for row in rows if row.explanation.tier == tier]
         if in_tier:
-            console.print(_table(f"{title} ({len(in_tier)})", in_tier, cdk=tier == "cdk"))
+            print_table(console, _table(f"{title} ({len(in_tier)})", in_tier, cdk=tier == "cdk"))
     rest = unclaimed(rows, lines)
     if rest:
         console.print(
@@ -169,7 +170,7 @@ def render(console: Console, lab: Lab, stage: str, template: dict[str, Any], lin
             table.add_column(column)
         for section, name, why in extras:
             table.add_row(section, name, why)
-        console.print(table)
+        print_table(console, table)
 
 
 def grouped(rows: Sequence[Row]) -> list[tuple[list[str], Row]]:
@@ -214,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stage = templates.stage_argument(args.stage)
     lines = cost_lines(lab, stage)
     template = templates.load(stage, [lab], args.cdk_out).template_json(lab.stack_id)
-    render(Console(), lab, stage, template, lines)
+    render(output_console(), lab, stage, template, lines)
     return 0
 
 
