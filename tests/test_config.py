@@ -145,3 +145,51 @@ def test_app_exits_1_with_one_line_and_no_traceback(tmp_path: Path) -> None:
         'error: invalid configuration: stages.sandbox.three_tier.asg_min_capacity = "one": must be a whole number'
     ]
     assert "Traceback" not in result.stdout
+
+
+def app_command() -> str:
+    """The command cdk.json gives the CDK CLI to run the app."""
+    command: str = json.loads((REPO_ROOT / "cdk.json").read_text())["app"]
+    return command
+
+
+def python_without_cdk(tmp_path: Path) -> Path:
+    """A bin folder whose python3 has no site-packages: the system Python of a fresh clone."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    python3 = bin_dir / "python3"
+    python3.write_text(f'#!/bin/sh\nexec {sys.executable} -S "$@"\n')
+    python3.chmod(0o755)
+    return bin_dir
+
+
+def test_the_app_command_runs_the_venv_s_python_when_python3_on_path_has_no_cdk(tmp_path: Path) -> None:
+    # Given a PATH without the venv, whose python3 has no CDK packages (`npx cdk synth` before the venv is on PATH)
+    context = sandbox_context_with("three_tier.asg_min_capacity", "one")
+    env = {
+        "HOME": str(tmp_path),
+        "PATH": f"{python_without_cdk(tmp_path)}{os.pathsep}/usr/bin{os.pathsep}/bin",
+        "CDK_CONTEXT_JSON": json.dumps(context),
+        "CDK_OUTDIR": str(tmp_path / "cdk.out"),
+    }
+    # When the CLI runs the app command
+    result = subprocess.run(
+        ["sh", "-c", app_command()], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    # Then the app ran in the venv: it got as far as reading the configuration (one line, no traceback)
+    assert result.stderr.strip().splitlines() == [
+        'error: invalid configuration: stages.sandbox.three_tier.asg_min_capacity = "one": must be a whole number'
+    ]
+    assert result.returncode == 1
+
+
+def test_without_a_venv_the_app_says_in_one_line_to_run_make_synth(tmp_path: Path) -> None:
+    # Given a checkout where `make synth` has not run yet: app.py with no .venv beside it
+    (tmp_path / "app.py").write_text((REPO_ROOT / "app.py").read_text())
+    result = subprocess.run(
+        [sys.executable, "-S", "app.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ")
+    assert "has no CDK packages: run `make synth` first" in line
