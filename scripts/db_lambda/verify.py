@@ -24,8 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox.checks import CheckResult, Waiter, check
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 from stacks.labs import lab_named
@@ -143,9 +142,9 @@ def main(argv: Sequence[str] | None = None, *, session: Any = None, wait: Waiter
     parser.add_argument("--stack", default=STACK, help=f"the lab's stack name (default {STACK})")
     parser.add_argument("--stage", default="sandbox", choices=("sandbox", "prod"), help="the deployed stage")
     args = parser.parse_args(argv)
-    session = session or boto3.Session()
+    session = session or aws_session()
     if session.region_name is None:
-        raise ScriptError("no AWS region configured: set AWS_REGION (or region in your AWS profile)")
+        raise ScriptError(NO_REGION)
     results = run_checks(session, stack_outputs(session, args.stack), args.stage, wait or Waiter())
     for result in results:
         print(f"{'PASS' if result.passed else 'FAIL'}  {result.name}: {result.detail}")

@@ -15,8 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.fanout.events import NotAnOrderEventError, OrderEvent, event_from_message
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 from stacks.fanout.filters import ROUTES, Route
@@ -122,7 +121,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 
 def main(argv: Sequence[str] | None = None, session: Any = None) -> int:
     args = parse_args(argv)
-    session = session or boto3.Session(region_name=args.region)
+    session = session or aws_session(args.region)
     urls = queue_urls(stack_outputs(session, args.stack_name), args.stack_name)
     sqs = session.client("sqs")
     received: list[Received] = []

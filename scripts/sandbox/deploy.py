@@ -2,7 +2,7 @@
 
     python -m scripts.sandbox.deploy deploy --lab queue-worker
     python -m scripts.sandbox.deploy deploy --lab three-tier --stage prod --yes
-    python -m scripts.sandbox.deploy destroy --lab queue-worker
+    python -m scripts.sandbox.deploy destroy --lab queue-worker   (or: python -m scripts.sandbox.destroy --lab ...)
 
 deploy: the preflight (scripts/sandbox/preflight.py), then `npx cdk deploy <StackId>
 -c stage=<stage>`. With --yes, CDK's own approval prompt for security changes is
@@ -18,8 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.sandbox import leftovers, preflight
 from scripts.stack_outputs import OneLineParser, run
 from stacks.labs import Lab
@@ -53,20 +52,27 @@ def main(
     *,
     session: Any = None,
     ask: preflight.Ask = preflight.ask_terminal,
-    runner: preflight.Runner = preflight.run_command,
+    runner: preflight.Runner | None = None,
 ) -> int:
+    """`runner` runs every command (tests pass a fake); by default the preflight's synth runs quietly."""
     args = parse_args(argv)
-    session = session or boto3.Session()
+    session = session or aws_session()
     lab: Lab = args.lab
     if args.command == "deploy":
-        if preflight.preflight_from_args(args, session=session, ask=ask, runner=runner) != 0:
+        quiet = runner or preflight.run_quietly
+        if preflight.preflight_from_args(args, session=session, ask=ask, runner=quiet) != 0:
             print(f"not deploying {lab.stack_id}: fix the preflight problems first", file=sys.stderr)
             return 1
-        return runner(deploy_command(lab, args.stage, yes=args.yes))
-    destroyed = runner(destroy_command(lab, args.stage))
+        return (runner or preflight.run_command)(deploy_command(lab, args.stage, yes=args.yes))
+    return destroy(lab, args.stage, session, runner or preflight.run_command)
+
+
+def destroy(lab: Lab, stage: str, session: Any, runner: preflight.Runner) -> int:
+    """cdk destroy of the lab's stack, then the stage's leftovers; 0 only when both come out clean."""
+    destroyed = runner(destroy_command(lab, stage))
     if destroyed != 0:
         print(f"cdk destroy of {lab.stack_id} failed (exit code {destroyed}); what is left:", file=sys.stderr)
-    left = leftovers.report(session, stage=args.stage, extra_regions=[])
+    left = leftovers.report(session, stage=stage, extra_regions=[])
     return destroyed or left
 
 

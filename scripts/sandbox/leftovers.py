@@ -23,9 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import lab_cost, resources
 from scripts.sandbox.resources import Leftover
 from scripts.stack_outputs import OneLineParser, ScriptError, run
@@ -182,7 +182,7 @@ def _key(arn: str) -> str:
 def regions_to_search(session: Any, extra: Sequence[str]) -> list[str]:
     """The caller's region, every lab's pinned region and `extra`, each once, in that order."""
     if session.region_name is None and not extra:
-        raise ScriptError("no AWS region configured: set AWS_REGION (or region in your AWS profile), or pass --region")
+        raise ScriptError(f"{NO_REGION}, or pass --region")
     candidates = [session.region_name, *(lab.region for lab in LABS), *extra]
     return [region for region in dict.fromkeys(candidates) if region]
 
@@ -241,7 +241,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 
 def main(argv: Sequence[str] | None = None, *, session: Any = None) -> int:
     args = parse_args(argv)
-    return report(session or boto3.Session(), stage=args.stage, extra_regions=args.region)
+    return report(session or aws_session(), stage=args.stage, extra_regions=args.region)
 
 
 def _usd(value: float | None) -> str:

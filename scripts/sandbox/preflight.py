@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import assembly, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 from stacks.config import stage_names
@@ -220,7 +220,7 @@ def run_preflight(
         out=out,
     )
     if not pre.region:
-        pre.add("FAIL", "no AWS region configured: set AWS_REGION (or region in your AWS profile)")
+        pre.add("FAIL", NO_REGION)
         return pre.findings
     check_credentials(pre)
     if pre.failed:
@@ -250,6 +250,20 @@ def ask_terminal(prompt: str) -> str | None:
 def run_command(command: Sequence[str]) -> int:
     print("$ " + " ".join(command), file=sys.stderr, flush=True)
     return subprocess.run(list(command), check=False).returncode
+
+
+def run_quietly(command: Sequence[str]) -> int:
+    """Runs `command` with its output kept: shown (on stderr) only when it fails.
+
+    The preflight's synth prints the CLI's notices and warnings, which would split the
+    report's lines; the deploy that follows prints them anyway.
+    """
+    result = subprocess.run(list(command), check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        print("$ " + " ".join(command), file=sys.stderr)
+        sys.stderr.write(result.stdout + result.stderr)
+        sys.stderr.flush()
+    return result.returncode
 
 
 def synthesized_needs(lab: Lab, stage: str, assembly_dir: Path | None, runner: Runner) -> assembly.StackNeeds:
@@ -297,12 +311,12 @@ def preflight_from_args(
     *,
     session: Any = None,
     ask: Ask = ask_terminal,
-    runner: Runner = run_command,
+    runner: Runner = run_quietly,
     out: TextIO | None = None,
 ) -> int:
     lab: Lab = args.lab
     out = out or sys.stdout
-    session = session or boto3.Session()
+    session = session or aws_session()
     print(f"Preflight: {lab.name} ({lab.stack_id}), stage {args.stage}", file=out)
     findings = run_preflight(
         lab,

@@ -18,8 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-import boto3
-
+from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import preflight
 from scripts.sandbox.checks import CheckResult, Waiter
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
@@ -65,9 +64,9 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 def main(argv: Sequence[str] | None = None, *, session: Any = None, wait: Waiter | None = None) -> int:
     args = parse_args(argv)
     lab: Lab = args.lab
-    session = session or boto3.Session(region_name=lab.region)
+    session = session or aws_session(lab.region)
     if session.region_name is None:
-        raise ScriptError("no AWS region configured: set AWS_REGION (or region in your AWS profile)")
+        raise ScriptError(NO_REGION)
     return verify(lab, args.stage, session, wait or Waiter(), sys.stdout)
 
 

@@ -112,13 +112,16 @@ def literal(value: Any) -> str | None:
     return None
 
 
-def on_destroy(template: dict[str, Any], logical_id: str) -> str:
-    """What `cdk destroy` does to the resource, from its DeletionPolicy and a few type rules."""
+def on_destroy(template: dict[str, Any], logical_id: str, *, billed: bool = True) -> str:
+    """What `cdk destroy` does to the resource, from its DeletionPolicy and a few type rules.
+
+    `billed` is False for a type that costs nothing while it exists (an IAM role): kept is then free.
+    """
     resource = resources(template)[logical_id]
     policy = resource.get("DeletionPolicy", "Delete")
     props = properties(resource)
     if policy in ("Retain", "RetainExceptOnCreate"):
-        outcome = "retained (kept, still billed)"
+        outcome = "retained (kept, still billed)" if billed else "retained (kept; free)"
     elif policy == "Snapshot":
         outcome = "snapshot kept, then deleted"
     elif resource["Type"] == "AWS::KMS::Key":

@@ -61,8 +61,6 @@ class FanoutStack(cdk.Stack):
             "Alerts",
             display_name="Fanout alerts",
             email=config.alarm_email,
-            email_setting="fanout.alarm_email",
-            alerts="dead-letter alarms",
         )
 
         for route in ROUTES:

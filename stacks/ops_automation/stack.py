@@ -49,8 +49,6 @@ class OpsAutomationStack(cdk.Stack):
             "Alerts",
             display_name="Ops automation reports",
             email=config.alarm_email,
-            email_setting="ops_automation.alarm_email",
-            alerts="the daily reports and alarms",
         )
         retention = log_retention(config.log_retention_days)
         dry_run = {"DRY_RUN": "true" if config.dry_run else "false"}

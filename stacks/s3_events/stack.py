@@ -123,8 +123,6 @@ class S3EventsStack(cdk.Stack):
             "Alerts",
             display_name="Thumbnailer alerts",
             email=email,
-            email_setting="s3_events.alarm_email",
-            alerts="the failed-events alarm",
         )
         notify_when_above(
             self,

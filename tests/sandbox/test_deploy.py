@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from scripts.sandbox import deploy
+from scripts.sandbox import deploy, destroy
 from tests.harness import SynthesizedStage
 from tests.sandbox.conftest import REGION
 from tests.sandbox.deployed import bootstrap, create_stack
@@ -108,3 +108,13 @@ def test_a_bad_lab_or_command_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         deploy.main(["redeploy", "--lab", "queue-worker"])
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_the_destroy_command_the_readme_names_destroys_then_lists_the_leftovers(
+    aws: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `python -m scripts.sandbox.<command> --help` in the README covers destroy too
+    cdk = FakeCdk()
+    assert destroy.main(["--lab", "three-tier", "--stage", "prod"], session=aws, runner=cdk) == 0
+    assert cdk.commands == [["npx", "cdk", "destroy", "ThreeTier", "--force", "-c", "stage=prod"]]
+    assert "Leftovers of cloudops-cdk-labs (stage prod)" in capsys.readouterr().out

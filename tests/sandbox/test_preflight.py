@@ -15,6 +15,7 @@ import pytest
 
 from scripts.sandbox import lab_cost, preflight
 from scripts.sandbox.lab_cost import monthly_lines
+from scripts.stack_outputs import ScriptError
 from stacks.cost_model import PriceMissingError, total
 from stacks.labs import LABS, lab_named
 from tests.harness import SynthesizedStage
@@ -282,3 +283,65 @@ def test_a_stage_that_cannot_be_priced_is_not_confirmed(
     code, out = run_preflight(aws, assembly_dir, "--lab", "three-tier", "--stage", "prod", "--yes")
     assert code == 1
     assert "FAIL  stage prod cannot be priced, so it cannot be confirmed: no EC2 price for t9.huge" in out
+
+
+def readme_samples() -> list[list[str]]:
+    """The preflight's sample output in the docs (README.md, pages under docs/), line by line, each page's."""
+    pages = [REPO_ROOT / "README.md", *(REPO_ROOT / "docs").rglob("*.md")]
+    start = "```\nPreflight: queue-worker (QueueWorker), stage sandbox\n"
+    samples = []
+    for text in (page.read_text() for page in pages):
+        if start in text:
+            block = text[text.index(start) + 4 :]
+            samples.append(block[: block.index("```")].rstrip("\n").splitlines())
+    assert samples, "the docs' preflight sample is gone: this test compares the preflight with it"
+    return samples
+
+
+def fake_npx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, code: int) -> None:
+    """An `npx` first on PATH that prints what a synth prints (warnings on both streams) and exits with `code`."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    npx = bin_dir / "npx"
+    npx.write_text(
+        "#!/bin/sh\n"
+        'for i in 1 2 3 4 5 6 7; do echo "WARNING synth notice $i"; echo "[Warning at /Lab/Part] $i" >&2; done\n'
+        f"exit {code}\n"
+    )
+    npx.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_the_synth_runs_quietly_and_the_report_is_the_readme_s(
+    aws: Any,
+    sandbox: SynthesizedStage,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # Given the README's account: bootstrapped (version 30), no billing alarm, and a synth that prints warnings
+    bootstrap(aws, REGION, 30)
+    fake_npx(tmp_path, monkeypatch, code=0)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cdk.out").symlink_to(sandbox.outdir)
+    out = io.StringIO()
+    # When the preflight synthesizes the stage itself (no --assembly), as `make preflight` does
+    code = preflight.preflight_from_args(preflight.parse_args(["--lab", "queue-worker"]), session=aws, out=out)
+    # Then its report is the README's sample, line for line, and the synth printed nothing
+    assert code == 0
+    for sample in readme_samples():
+        assert out.getvalue().splitlines() == [line.replace("user/me", "user/moto") for line in sample]
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_failed_synth_shows_what_it_printed(
+    aws: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    bootstrap(aws, REGION)
+    fake_npx(tmp_path, monkeypatch, code=1)
+    with pytest.raises(ScriptError, match="cdk synth failed for stage sandbox: fix the error above"):
+        preflight.preflight_from_args(preflight.parse_args(["--lab", "queue-worker"]), session=aws, out=io.StringIO())
+    err = capfd.readouterr().err
+    assert "$ npx cdk synth --quiet -c stage=sandbox\n" in err
+    assert "WARNING synth notice 7" in err
+    assert "[Warning at /Lab/Part] 7" in err

@@ -87,3 +87,15 @@ def test_bad_arguments_are_one_line(argv: list[str], message: str, capsys: pytes
     err = capsys.readouterr().err
     assert err.startswith(message)
     assert err.count("\n") == 1
+
+
+def test_the_retained_logging_role_of_prod_is_kept_for_free(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:
+    # IAM roles cost nothing: kept after a destroy, still nothing to pay
+    lab = lab_named("serverless-api")
+    result = compare.compare(
+        lab, "sandbox", "prod", sandbox.template_json("ServerlessApi"), prod.template_json("ServerlessApi")
+    )
+    role = next(
+        words for logical_id, words in result.changed.items() if logical_id.startswith("OrdersApiCloudWatchRole")
+    )
+    assert role[0] == "on cdk destroy: deleted -> retained (kept; free)"
