@@ -45,6 +45,7 @@ LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage
 
 .PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
 .PHONY: preflight deploy verify destroy leftovers diagram explain cost compare
+.PHONY: test-lambda drift ci-role ci-role-destroy workflows
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
@@ -61,6 +62,9 @@ help:
 	@echo "make verify LAB=...      prove that the deployed lab works: a table of checks [STAGE=prod]"
 	@echo "make destroy LAB=...     npx cdk destroy --force of the lab's stack, then leftovers [STAGE=prod]"
 	@echo "make leftovers           what of this project is still in the account, and its cost [STAGE=...]"
+	@echo "make drift LAB=...       cdk drift of the lab's stack: exit 1 when it was changed by hand [STAGE=prod]"
+	@echo "make ci-role REPOSITORY=owner/name [BRANCH=main] [OIDC_PROVIDER_ARN=...]  the role GitHub Actions assumes"
+	@echo "make test-lambda         the Lambda functions' own tests only (CI runs them on Python 3.14 too)"
 	@echo "make diagram             rewrite the diagram block of each docs/labs/<lab>.md: a Mermaid diagram per stage"
 	@echo "make explain LAB=<lab> [STAGE=prod]  every resource: tier, what it does, cost, what destroy does"
 	@echo "make cost                one table: every lab's monthly cost in every stage"
@@ -118,9 +122,15 @@ synth-all: $(SYNTH_DEPS)
 	npx cdk synth --quiet -c stage=sandbox
 	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
 
-lint: $(DEV_STAMP)
+lint: $(DEV_STAMP) workflows
 	ruff check .
 	ruff format --check .
+
+# The GitHub Actions workflows and the dev container against their published JSON schemas
+# (check-jsonschema ships them: offline). tests/test_workflows.py checks pins and permissions.
+workflows: $(DEV_STAMP)
+	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	check-jsonschema --builtin-schema custom.github-workflows-require-timeout .github/workflows/*.yml
 
 typecheck: $(DEV_STAMP)
 	mypy
@@ -130,6 +140,11 @@ unit: $(DEV_STAMP) $(SYNTH_DEPS) | mariadb
 	$(PYTEST)
 
 test: lint typecheck unit
+
+# The handlers' and their logic's tests (marker set by tests/conftest.py), on whatever
+# Python runs make: the ci workflow runs this on 3.14, the functions' runtime.
+test-lambda: $(DEV_STAMP) | mariadb
+	$(PYTEST) -m lambda_code
 
 snapshot-update: $(DEV_STAMP) $(SYNTH_DEPS)
 	pytest tests/test_snapshots.py --snapshot-update
@@ -174,6 +189,20 @@ destroy: $(SYNTH_DEPS)
 
 leftovers: $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m scripts.sandbox.leftovers $(LEFTOVER_STAGE)
+
+drift: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.drift $(LAB_ARGS)
+
+# The role a fork's GitHub Actions workflow assumes (README "Run the sandbox loop from GitHub Actions").
+REPOSITORY ?=
+BRANCH ?= main
+OIDC_PROVIDER_ARN ?=
+CI_ROLE_ARGS = --repository "$(REPOSITORY)" --branch "$(BRANCH)" --oidc-provider-arn "$(OIDC_PROVIDER_ARN)"
+ci-role: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.ci_role deploy $(CI_ROLE_ARGS)
+
+ci-role-destroy: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.ci_role destroy $(CI_ROLE_ARGS)
 
 # Study tools (scripts/study/): they synthesize in-process, offline (the layers must be built).
 diagram: $(DEV_STAMP) $(SYNTH_DEPS)

@@ -38,7 +38,8 @@ if __name__ == "__main__":
 
 import aws_cdk as cdk  # noqa: E402
 
-from stacks.app_builder import add_nag_checks, build_app  # noqa: E402
+from stacks.app_builder import add_nag_checks, build_app, build_ci_role  # noqa: E402
+from stacks.ci_role.config import BRANCH_KEY, PROVIDER_KEY, REPOSITORY_KEY, ci_role_settings  # noqa: E402
 from stacks.components.alert_topic import alarm_email_note  # noqa: E402
 from stacks.config import ConfigError, load_stage_config  # noqa: E402
 
@@ -50,11 +51,16 @@ def main() -> int:
         del context["stage"]
     try:
         config = load_stage_config(context)
+        ci_role = ci_role_settings(
+            {key: app.node.try_get_context(key) for key in (REPOSITORY_KEY, BRANCH_KEY, PROVIDER_KEY)}
+        )
     except ConfigError as error:
         # One line naming key, value and what is allowed; no traceback for a typo.
         print(f"error: {error}", file=sys.stderr)
         return 1
     build_app(app, config)
+    if ci_role is not None:  # make ci-role: the role a fork's GitHub Actions workflow assumes
+        build_ci_role(app, ci_role)
     add_nag_checks(app)
     app.synth()
     note = alarm_email_note(config)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from scripts.aws_session import NO_REGION, aws_session
-from scripts.sandbox import preflight
+from scripts.sandbox import drift, preflight
 from scripts.sandbox.checks import CheckResult, Waiter
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 from stacks.labs import Lab
@@ -50,6 +50,8 @@ def verify(lab: Lab, stage: str, session: Any, wait: Waiter, out: TextIO) -> int
     print(render(results), file=out)
     failed = sum(not result.passed for result in results)
     print(f"{len(results) - failed} of {len(results)} checks passed", file=out)
+    # Drift is not a check of verify's (it takes minutes): say when `make drift` last looked.
+    print(drift.last_run_line(lab, stage), file=out)
     return 1 if failed else 0
 
 
