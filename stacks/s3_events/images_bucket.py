@@ -8,8 +8,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from stacks.components.acknowledge import acknowledge
-
 # Guide 002 "Lifecycle": "Expire incomplete multipart uploads after 7 days".
 ABORT_MULTIPART_DAYS = 7
 
@@ -49,12 +47,6 @@ class ImagesBucket(Construct):
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(access_log_retention_days))],
             removal_policy=removal,
             auto_delete_objects=not protect_data,
-        )
-        acknowledge(
-            self.access_logs,
-            "AwsSolutions-S1",
-            "This bucket holds only the images bucket's access logs; logging access to a log bucket "
-            "needs yet another bucket and repeats the question, so its own access is left to CloudTrail.",
         )
 
         versioned = previous_versions_days is not None

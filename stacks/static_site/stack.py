@@ -12,7 +12,6 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
-from stacks.components.acknowledge import acknowledge
 from stacks.components.log_retention import log_retention
 from stacks.config import REPO_ROOT
 from stacks.static_site.acknowledgments import acknowledge_deployment, acknowledge_distribution
@@ -105,12 +104,6 @@ class StaticSiteStack(cdk.Stack):
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(days))],
             removal_policy=keep,
             auto_delete_objects=keep == cdk.RemovalPolicy.DESTROY,
-        )
-        acknowledge(
-            bucket,
-            "AwsSolutions-S1",
-            "This bucket holds only the access logs of the site bucket and the distribution; logging "
-            "access to a log bucket needs yet another bucket and repeats the question.",
         )
         return bucket
 
