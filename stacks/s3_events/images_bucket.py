@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -22,6 +23,7 @@ class ImagesBucket(Construct):
       `transition_days` (guide 002: Standard-IA at day 30); incomplete multipart
       uploads are aborted after 7 days; with `previous_versions_days`, versioning is on
       and overwritten or deleted objects are kept that long, then expire;
+    - its notifications configured by CDK's handler under `notifications_handler_role`;
     - server access logs to a second private bucket (`access_logs`) that expires them;
     - `protect_data`: retained on `cdk destroy`; otherwise emptied and deleted with the stack.
     """
@@ -32,6 +34,7 @@ class ImagesBucket(Construct):
         construct_id: str,
         *,
         source_prefix: str,
+        notifications_handler_role: iam.IRole,
         storage_class: s3.StorageClass,
         transition_days: int,
         previous_versions_days: int | None,
@@ -78,6 +81,7 @@ class ImagesBucket(Construct):
             lifecycle_rules=rules,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="images-bucket/",
+            notifications_handler_role=notifications_handler_role,
             removal_policy=removal,
             auto_delete_objects=not protect_data,
         )
