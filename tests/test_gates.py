@@ -105,6 +105,27 @@ def test_every_acknowledgment_gives_a_checkable_reason(every_variant: list[Synth
         assert not re.search(r"cdk-nag::", rule_id), f"{path}: use the bare rule id, not {rule_id}"
 
 
+# Claims acknowledgments once made that AWS or this repository contradicts (issue 24): a reason
+# must not come back with them.
+UNTRUE_CLAIMS = {
+    "left to CloudTrail": "no lab's trail logs S3 data events, so nothing records access to a log bucket",
+    "no asynchronous event": "CloudFormation invokes custom resource providers asynchronously, with a callback URL",
+    "accept HTTP and HTTPS": "without a certificate the load balancer opens port 80 only",
+    "validates every request against the models": "the function validates in plain Python, not with the models",
+}
+
+
+def test_no_acknowledgment_repeats_a_claim_known_to_be_untrue(every_variant: list[SynthesizedStage]) -> None:
+    found = [
+        f"{path}: {rule_id} says {claim!r}, but {why}"
+        for stage in every_variant
+        for path, rule_id, reason in acknowledgments(stage)
+        for claim, why in UNTRUE_CLAIMS.items()
+        if claim in reason
+    ]
+    assert found == []
+
+
 # CDK itself acknowledges this on the stack whenever a construct reads stack.availabilityZones
 # (every ec2.Vpc does): the AZs it renders are Fn::GetAZs picks, which is expected and safe.
 CDK_OWN_STACK_ACKNOWLEDGMENTS = {"CloudFormation-Validate::W3010"}
