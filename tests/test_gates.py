@@ -47,14 +47,18 @@ def unneeded_acknowledgments(acknowledged: list[tuple[str, str, str]], findings:
     return unneeded
 
 
-def test_every_acknowledgment_hides_a_finding(each_variant: SynthesizedStage, tmp_path: Path) -> None:
+def test_every_acknowledgment_hides_a_finding(
+    each_variant: SynthesizedStage, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Both packs, run with every acknowledgment switched off, find something each one hides.
 
     An acknowledgment that matches no finding promises nothing; after a refactor it would
     silently hide a new finding of the same rule. Delete it (or move it onto the construct
     that has the finding).
     """
-    unacknowledged = synthesize_without_acknowledgments(each_variant.variant, tmp_path / "cdk.out")
+    # One output directory for the four: CDK stages each asset once there, and only the construct tree is read.
+    outdir = tmp_path_factory.getbasetemp() / "cdk.out.unacknowledged"
+    unacknowledged = synthesize_without_acknowledgments(each_variant.variant, outdir)
     unneeded = unneeded_acknowledgments(acknowledgments(each_variant), nag_findings(unacknowledged.app))
     assert unneeded == [], "these acknowledgments hide no finding:\n" + "\n".join(unneeded)
 
