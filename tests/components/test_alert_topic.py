@@ -141,7 +141,7 @@ def test_alert_topic_grant_publish_names_the_topic_and_its_key() -> None:
     alerts = AlertTopic(stack, "Alerts", display_name="Alerts", email=None, email_setting="lab.alarm_email")
     role = iam.Role(stack, "Publisher", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
     alerts.grant_publish(role)
-    template = Template.from_stack(stack).to_json()
+    template = dict(Template.from_stack(stack).to_json())
     [policy] = resources_of_type(template, "AWS::IAM::Policy").values()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     topic_id, key_id = logical_id(stack, alerts.topic), logical_id(stack, alerts.key)
