@@ -30,6 +30,9 @@ class AlertTopic(Construct):
       (`aws:SourceAccount`), against the confused-deputy problem.
     - Without an e-mail, no warning of its own: app.py prints one line per synth that names
       every lab without one (`labs_without_alarm_email`), rather than a warning per topic.
+    - `grant_publish(grantee)`: sns:Publish on this topic and exactly the two KMS actions that
+      publishing to it uses, on its key (CDK's `Topic.grant_publish` writes `kms:GenerateDataKey*`,
+      a family that also mints data-key pairs).
     - An e-mail subscription when `email` is given (AWS mails a confirmation link), with
       its own dead-letter queue (`delivery_failures`: SSE-SQS, TLS-only, 14 days): an alert
       SNS could not deliver (a bounced address, an unconfirmed subscription) is kept there
@@ -105,6 +108,20 @@ class AlertTopic(Construct):
             self.topic.add_subscription(
                 subscriptions.EmailSubscription(email, dead_letter_queue=self.delivery_failures)
             )
+
+    def grant_publish(self, grantee: iam.IGrantable) -> None:
+        """Lets `grantee` publish to the topic: sns:Publish on it, kms:GenerateDataKey and kms:Decrypt on its key.
+
+        SNS encrypts each message under a data key it asks KMS for on the publisher's behalf
+        (GenerateDataKey) and reuses for up to five minutes (Decrypt); AWS's own service
+        integrations that publish to an encrypted topic are granted exactly these two actions
+        (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html,
+        https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-sns-creating-role.html).
+        """
+        iam.Grant.add_to_principal(grantee=grantee, actions=["sns:Publish"], resource_arns=[self.topic.topic_arn])
+        iam.Grant.add_to_principal(
+            grantee=grantee, actions=["kms:GenerateDataKey", "kms:Decrypt"], resource_arns=[self.key.key_arn]
+        )
 
 
 def _service_label(service: str) -> str:

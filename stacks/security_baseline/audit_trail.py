@@ -9,8 +9,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from stacks.components.acknowledge import acknowledge
-
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 
 
@@ -64,12 +62,6 @@ class AuditTrail(Construct):
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(expiration_days))],
             removal_policy=removal,
             auto_delete_objects=not protect_data,
-        )
-        acknowledge(
-            self.access_logs,
-            "AwsSolutions-S1",
-            "This bucket receives the trail bucket's server access logs; logging its own access would "
-            "need yet another bucket, and so on without end.",
         )
         transitions = (
             [s3.Transition(storage_class=s3.StorageClass.GLACIER, transition_after=cdk.Duration.days(days))]

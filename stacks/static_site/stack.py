@@ -9,10 +9,10 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
-from stacks.components.acknowledge import acknowledge
 from stacks.components.log_retention import log_retention
 from stacks.config import REPO_ROOT
 from stacks.static_site.acknowledgments import acknowledge_deployment, acknowledge_distribution
@@ -35,7 +35,9 @@ class StaticSiteStack(cdk.Stack):
       asset cache policies, the 404 page, price class and optional custom domain from config.
     - `DeploySite`: BucketDeployment of site/ with one invalidation of `/*` per deploy (one
       path: the first 1,000 invalidation paths a month are free). Its provider function logs
-      to `DeploymentLogs`, a log group this stack owns (retention; removed in the sandbox).
+      to `DeploymentLogs`, a log group this stack owns (retention; removed in the sandbox). Its
+      role reads only the zipped site/ (`SiteFiles`) of the CDK asset bucket, writes the site
+      bucket and invalidates only this distribution.
     - `AccessLogBucket`: CloudFront standard logs and, in prod, the site bucket's S3 server
       access logs (the direct requests that got 403 show there), both free apart from storage
       at lab scale, expired after `access_log_days`; kept in prod. The sandbox empties it only
@@ -120,12 +122,6 @@ class StaticSiteStack(cdk.Stack):
             removal_policy=keep,
             auto_delete_objects=keep == cdk.RemovalPolicy.DESTROY,
         )
-        acknowledge(
-            bucket,
-            "AwsSolutions-S1",
-            "This bucket holds only the access logs of the site bucket and the distribution; logging "
-            "access to a log bucket needs yet another bucket and repeats the question.",
-        )
         return bucket
 
     @staticmethod
@@ -152,8 +148,12 @@ class StaticSiteStack(cdk.Stack):
     ) -> None:
         """site/ into the bucket, then one invalidation, by CDK's provider function with its own logs and role."""
         deployment_logs = logs.LogGroup(self, "DeploymentLogs", retention=retention, removal_policy=keep)
-        # A role with no managed policy: BucketDeployment adds its S3 and CloudFront grants,
-        # and the function may write only its own log group.
+        # The zipped site/, staged as a CDK asset: its key (<content hash>.zip) is known at synth.
+        site_files = s3_assets.Asset(self, "SiteFiles", path=str(SITE_DIR))
+        # The role holds only what the deployment does, written here: BucketDeployment's own grants
+        # would read the whole CDK bootstrap bucket (every stack's templates and Lambda code of the
+        # account and region) and invalidate any distribution (cloudfront:*Invalidation on *). So
+        # the construct gets the role without policy updates, which drops those grants.
         role = iam.Role(
             self,
             "DeploymentRole",
@@ -161,10 +161,28 @@ class StaticSiteStack(cdk.Stack):
             description="Static site deployment: copy site/ into the bucket, invalidate the distribution",
         )
         deployment_logs.grant_write(role)
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="ReadTheZippedSiteOnly",
+                actions=["s3:GetObject"],
+                resources=[site_files.bucket.arn_for_objects(site_files.s3_object_key)],
+            )
+        )
+        # The copy into the site bucket: what BucketDeployment grants itself (bucket.grant_read_write).
+        bucket.grant_read_write(role)
+        # CreateInvalidation and GetInvalidation take a distribution ARN (Service Authorization Reference,
+        # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html).
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="InvalidateThisDistributionOnly",
+                actions=["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+                resources=[distribution.distribution_arn],
+            )
+        )
         deployment = s3deploy.BucketDeployment(
             self,
             "DeploySite",
-            sources=[s3deploy.Source.asset(str(SITE_DIR))],
+            sources=[s3deploy.Source.bucket(site_files.bucket, site_files.s3_object_key)],
             destination_bucket=bucket,
             distribution=distribution,
             distribution_paths=["/*"],
@@ -172,6 +190,6 @@ class StaticSiteStack(cdk.Stack):
             # Delete the site's files when the stack goes, so the bucket is empty and can go too.
             retain_on_delete=False,
             log_group=deployment_logs,
-            role=role,
+            role=role.without_policy_updates(),
         )
         acknowledge_deployment(deployment, role)

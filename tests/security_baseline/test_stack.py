@@ -301,11 +301,52 @@ def test_remediation_is_a_dry_run_without_iam_write_unless_enforced(each_variant
     if not enforce:
         assert writes == []
         return
-    allow, deny = sorted(writes, key=lambda s: s["Effect"])
+    by_sid = {statement["Sid"]: statement for statement in writes}
+    assert set(by_sid) == {
+        "DenyOlderSessionsOfRolesTaggedRemediable",
+        "NeverEditItsOwnRole",
+        "NeverEditBootstrapOrAdministratorRoles",
+    }
+    # Only roles a learner tagged remediable: the ARN pattern is role/*, the tag is the scope.
+    allow = by_sid["DenyOlderSessionsOfRolesTaggedRemediable"]
     assert allow["Effect"] == "Allow"
-    assert allow["Resource"]["Fn::Join"][1][-1] == ":role/*"
+    assert role_arn_names(allow["Resource"]) == ["*"]
+    assert allow["Condition"] == {"StringEquals": {"aws:ResourceTag/GuardDutyRemediable": "true"}}
     # It may never edit its own role, whatever a finding says.
-    assert (deny["Effect"], deny["Resource"]) == ("Deny", {"Fn::GetAtt": [role_id, "Arn"]})
+    own = by_sid["NeverEditItsOwnRole"]
+    assert (own["Effect"], own["Resource"]) == ("Deny", {"Fn::GetAtt": [role_id, "Arn"]})
+    # Nor the CDK bootstrap roles or an administrator role, even if someone tags them.
+    protected = by_sid["NeverEditBootstrapOrAdministratorRoles"]
+    assert (protected["Effect"], "Condition" in protected) == ("Deny", False)
+    assert set(role_arn_names(protected["Resource"])) >= {
+        "cdk-hnb659fds-*",
+        "aws-reserved/*",
+        "*AWSReservedSSO_*",
+        "OrganizationAccountAccessRole",
+        "*Admin*",
+    }
+    # Nothing else in the role's policy writes to IAM (no TagRole: it cannot make a role remediable).
+    iam_writes = [
+        s for s in statements if any(a.startswith("iam:") and a != "iam:GetInstanceProfile" for a in actions_of(s))
+    ]
+    assert iam_writes == writes
+
+
+def actions_of(statement: dict[str, Any]) -> list[str]:
+    actions = statement["Action"]
+    return [actions] if isinstance(actions, str) else list(actions)
+
+
+def role_arn_names(resource: Any) -> list[str]:
+    """The role names (after 'role/') of arn:PARTITION:iam::ACCOUNT:role/<name> joins, one or many."""
+    resources = resource if isinstance(resource, list) else [resource]
+    names = []
+    for arn in resources:
+        parts = arn["Fn::Join"][1]
+        assert (parts[0], parts[2]) == ("arn:", ":iam::"), arn
+        assert parts[-1].startswith(":role/"), arn
+        names.append(parts[-1].removeprefix(":role/"))
+    return names
 
 
 def test_shipped_stages_leave_remediation_off(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:

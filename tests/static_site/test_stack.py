@@ -267,6 +267,75 @@ def test_site_folder_is_deployed_with_one_invalidation(each_variant: Synthesized
     assert len(properties["SourceObjectKeys"]) == 1
 
 
+def deployment_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    (function_id,) = [
+        i for i in resources_of_type(template, "AWS::Lambda::Function") if i.startswith("CustomCDKBucketDeployment")
+    ]
+    role_id = template["Resources"][function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+    policies = [
+        p
+        for p in resources_of_type(template, "AWS::IAM::Policy").values()
+        if p["Properties"]["Roles"] == [{"Ref": role_id}]
+    ]
+    assert len(policies) == 1, "the deployment role has one policy"
+    found: list[dict[str, Any]] = policies[0]["Properties"]["PolicyDocument"]["Statement"]
+    return found
+
+
+def test_the_deployment_reads_only_the_zipped_site_from_the_cdk_asset_bucket(each_variant: SynthesizedStage) -> None:
+    # BucketDeployment's own grant reads the whole bootstrap bucket (every stack's templates and code)
+    template = each_variant.template_json(STACK)
+    _, deployment = only(template, "Custom::CDKBucketDeployment")
+    ([asset_bucket], [key]) = (
+        deployment["Properties"]["SourceBucketNames"],
+        deployment["Properties"]["SourceObjectKeys"],
+    )
+    on_assets = [s for s in deployment_statements(template) if str(asset_bucket) in str(s["Resource"])]
+    assert on_assets == [
+        {
+            "Sid": "ReadTheZippedSiteOnly",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", asset_bucket, f"/{key}"]]},
+        }
+    ]
+
+
+def test_the_deployment_invalidates_only_this_distribution(each_variant: SynthesizedStage) -> None:
+    template = each_variant.template_json(STACK)
+    distribution_id, _ = only(template, "AWS::CloudFront::Distribution")
+    invalidations = [s for s in deployment_statements(template) if "cloudfront" in str(s["Action"])]
+    assert invalidations == [
+        {
+            "Sid": "InvalidateThisDistributionOnly",
+            "Effect": "Allow",
+            "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+            "Resource": {
+                "Fn::Join": [
+                    "",
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":cloudfront::",
+                        {"Ref": "AWS::AccountId"},
+                        ":distribution/",
+                        {"Ref": distribution_id},
+                    ],
+                ]
+            },
+        }
+    ]
+
+
+def test_the_deployment_role_holds_nothing_else(each_variant: SynthesizedStage) -> None:
+    template = each_variant.template_json(STACK)
+    resources = [str(s["Resource"]) for s in deployment_statements(template)]
+    assert len(resources) == 4  # its log group, the zipped site, the site bucket, the distribution
+    assert "DeploymentLogs" in resources[0]
+    assert SITE_BUCKET in resources[2]
+    assert all("'*'" not in r and r != "*" for r in resources)
+
+
 def test_the_deployed_asset_is_the_repository_s_site_folder(each_variant: SynthesizedStage) -> None:
     # The staged asset (what `cdk deploy` uploads and the deployment unzips into the bucket)
     # holds exactly the files of site/, byte for byte
