@@ -37,6 +37,7 @@ STACK_NAME_TAG = "aws:cloudformation:stack-name"
 BOOTSTRAP_STACK = "CDKToolkit"
 PROJECT_KEY = "Project"  # the tags stacks/app_builder.py puts on every resource
 STAGE_TAG = "Stage"
+LAB_TAG = "Lab"
 
 
 @dataclass
@@ -48,11 +49,16 @@ class Search:
     seen: set[str] = field(default_factory=set)
     found: list[Leftover] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # said, not counted
+    owners: list[str | None] = field(default_factory=list)  # the lab each of `found` belongs to, if known
 
-    def add(self, arn: str, leftover: Leftover | None) -> None:
+    def add(self, arn: str, leftover: Leftover | None, lab: str | None = None) -> None:
         if leftover is not None and not self.has(arn):
             self.found.append(leftover)
+            self.owners.append(lab)
         self.seen.add(_key(arn))
+
+    def of_lab(self, lab: str) -> list[Leftover]:
+        return [item for item, owner in zip(self.found, self.owners, strict=True) if owner == lab]
 
     def has(self, arn: str) -> bool:
         return _key(arn) in self.seen
@@ -87,7 +93,11 @@ def _stacks(search: Search, region: str) -> set[str]:
                 f"Not counted: the {BOOTSTRAP_STACK} bootstrap stack in {region}, shared by every lab "
                 "(cents a month); remove it at the very end (README, Before you deploy, step 7)."
             )
-        if not (search.wanted(tags) or (name in labs and search.stage is None)):
+        ours = tags.get(PROJECT_KEY) == PROJECT_TAG or name in labs
+        # A stack stuck in a failed state (DELETE_FAILED ...) is listed whatever the stage
+        # filter: its tags may be missing, and it is exactly what a destroy left behind.
+        failed = str(stack.get("StackStatus", "")).endswith("_FAILED")
+        if not (search.wanted(tags) or (ours and (search.stage is None or failed))):
             continue
         live.add(name)
         if stack.get("ParentId") in stack_ids:
@@ -109,6 +119,7 @@ def _stacks(search: Search, region: str) -> set[str]:
                 _deployed_cost(lab, tags.get(STAGE_TAG)),
                 what,
             ),
+            lab.name if lab else tags.get(LAB_TAG),
         )
     return live
 
@@ -135,17 +146,17 @@ def _tagged(search: Search, region: str, live_stacks: set[str]) -> None:
             if parsed.service == "cloudformation" or tags.get(STACK_NAME_TAG) in live_stacks:
                 search.add(arn, None)  # the stack's own line covers it
             elif not search.has(arn):
-                search.add(arn, resources.describe(search.session, arn, region))
+                search.add(arn, resources.describe(search.session, arn, region), tags.get(LAB_TAG))
 
 
 def _log_groups(search: Search, region: str) -> None:
     logs = search.session.client("logs", region_name=region)
-    prefixes = [f"/aws/lambda/{lab.stack_id}-" for lab in LABS] + [f"{lab.stack_id}-" for lab in LABS]
-    for prefix in prefixes:
+    prefixes = [(f"/aws/lambda/{lab.stack_id}-", lab) for lab in LABS] + [(f"{lab.stack_id}-", lab) for lab in LABS]
+    for prefix, lab in prefixes:
         for page in logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix):
             for group in page["logGroups"]:
                 if not search.has(group["arn"]):
-                    search.add(group["arn"], resources.log_group(logs, group["logGroupName"], region))
+                    search.add(group["arn"], resources.log_group(logs, group["logGroupName"], region), lab.name)
 
 
 def _rds_snapshots(search: Search, region: str) -> None:
@@ -155,7 +166,7 @@ def _rds_snapshots(search: Search, region: str) -> None:
             tags = {tag["Key"]: tag["Value"] for tag in snapshot.get("TagList", [])}
             arn = snapshot["DBSnapshotArn"]
             if search.wanted(tags) and not search.has(arn):
-                search.add(arn, resources.rds_snapshot(rds, resources.Arn.parse(arn), region))
+                search.add(arn, resources.rds_snapshot(rds, resources.Arn.parse(arn), region), tags.get(LAB_TAG))
 
 
 def _kms_keys(search: Search, region: str) -> None:
@@ -171,7 +182,7 @@ def _kms_keys(search: Search, region: str) -> None:
                 continue  # an AWS-managed key or one whose policy shuts us out: not ours to report
             tags = {tag["TagKey"]: tag["TagValue"] for tag in tag_list}
             if search.wanted(tags):
-                search.add(key["KeyArn"], resources.kms_key(kms, key["KeyId"], region))
+                search.add(key["KeyArn"], resources.kms_key(kms, key["KeyId"], region), tags.get(LAB_TAG))
 
 
 def _key(arn: str) -> str:
@@ -218,8 +229,12 @@ def summary(leftovers: Sequence[Leftover], regions: Sequence[str]) -> str:
     return text + f" (us-east-1 list prices of {PRICES_REVIEWED})."
 
 
-def report(session: Any, *, stage: str | None, extra_regions: Sequence[str]) -> int:
-    """Prints the leftovers and a summary; returns 1 when anything billable is left, else 0."""
+def report(session: Any, *, stage: str | None, extra_regions: Sequence[str], lab: str | None = None) -> int:
+    """Prints the leftovers and a summary; returns 1 when anything billable is left, else 0.
+
+    With `lab` (after `make destroy LAB=...`), the verdict is that lab's alone: what other
+    labs of the stage still have is shown, as information, and does not fail the destroy.
+    """
     regions = regions_to_search(session, extra_regions)
     stages = f"stage {stage}" if stage else "every stage"
     print(f"Leftovers of cloudops-cdk-labs ({stages}) in {', '.join(regions)}:")
@@ -229,6 +244,13 @@ def report(session: Any, *, stage: str | None, extra_regions: Sequence[str]) -> 
     print(summary(search.found, regions))
     for note in search.notes:
         print(note)
+    if lab is not None:
+        mine = [item for item in search.of_lab(lab) if item.billable]
+        others = sum(item.billable for item in search.found) - len(mine)
+        if others:
+            print(f"{others} billable item(s) above belong to other labs (shown for information).")
+        print(f"{lab}: {len(mine)} billable item(s) left." if mine else f"{lab}: nothing billable left.")
+        return 1 if mine else 0
     return 1 if any(item.billable for item in search.found) else 0
 
 

@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import assembly, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
-from stacks.config import stage_names
+from stacks.config import loop_stage_names
 from stacks.cost_model import PriceMissingError, render, total
 from stacks.labs import LABS, Lab, lab_named
 
@@ -291,7 +291,7 @@ def add_preflight_arguments(parser: OneLineParser) -> None:
 def lab_and_stage(parser: OneLineParser, args: Any) -> None:
     """Turns args.lab into a Lab; a bad lab or stage is one line (exit 2)."""
     args.lab = lab_argument(parser, args.lab)
-    stages = stage_names()
+    stages = loop_stage_names()
     if args.stage not in stages:
         parser.error(f"unknown stage {args.stage!r}: must be one of {', '.join(stages)} (the blocks of cdk.json)")
 

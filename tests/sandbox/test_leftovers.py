@@ -232,3 +232,36 @@ def test_a_resource_that_cannot_be_read_is_listed_as_billable_not_an_error() -> 
     assert leftover is not None
     assert leftover.note == "cannot be read here (AccessDeniedException): look in the console"
     assert leftover.billable
+
+
+def failed_and_untagged(session: Any, name: str, status: str) -> Any:
+    """The stack as CloudFormation shows one whose delete failed: this status, and (as the
+    rehearsal's emulator showed it) no tags. moto cannot fail a delete, so the answer of
+    DescribeStacks is rewritten after the call."""
+    client = session.client("cloudformation", region_name=REGION)
+
+    def rewrite(parsed: dict[str, Any], **_: Any) -> None:
+        for stack in parsed.get("Stacks", []):
+            if stack["StackName"] == name:
+                stack["StackStatus"] = status
+                stack.pop("Tags", None)
+
+    client.meta.events.register("after-call.cloudformation.DescribeStacks", rewrite)
+
+    class Session:
+        region_name = REGION
+
+        def client(self, service: str, **kwargs: Any) -> Any:
+            return client if service == "cloudformation" else session.client(service, **kwargs)
+
+    return Session()
+
+
+@pytest.mark.parametrize("status", ["DELETE_FAILED", "ROLLBACK_FAILED", "UPDATE_ROLLBACK_FAILED"])
+def test_a_project_stack_in_a_failed_state_is_listed_whatever_the_stage(aws: Any, status: str) -> None:
+    create_stack(aws, REGION, "Fanout", tags={**PROJECT, "Stage": "local"})
+    session = failed_and_untagged(aws, "Fanout", status)
+    [stack] = leftovers.find(session, [REGION], "local").found
+    assert (stack.kind, stack.name) == ("CloudFormation stack", "Fanout")
+    assert stack.note.startswith(status)
+    assert stack.billable
