@@ -37,9 +37,19 @@ SANDBOX_STAGE = "sandbox"
 BOOTSTRAP_STACK = "CDKToolkit"
 BILLING_LAB = "billing-alarm"
 DEFAULT_ASSEMBLY = Path("cdk.out")
-# States in which CloudFormation refuses an update: the stack must finish or be deleted first.
+# Stack states (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html#cfn-console-view-stack-data-resources-status-codes).
+# *_IN_PROGRESS: CloudFormation is working; wait for it. REVIEW_IN_PROGRESS is the exception:
+# a stack whose CREATE change set was made and never executed (a first deploy interrupted
+# or failed before execution, aws-cdk #23230) stays so for ever, and the CDK CLI deploys it
+# as a new stack (aws-cdk #7731): nothing to wait for, nothing to fix.
 BUSY_SUFFIX = "_IN_PROGRESS"
-DEAD_STATES = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "CREATE_FAILED"}
+NEVER_EXECUTED = "REVIEW_IN_PROGRESS"
+# States no update leaves: delete the stack and deploy again.
+DEAD_STATES = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "CREATE_FAILED", "IMPORT_ROLLBACK_FAILED"}
+# A failed update whose rollback failed too: ContinueUpdateRollback brings it back to
+# UPDATE_ROLLBACK_COMPLETE, which can be updated
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html).
+ROLLBACK_STUCK = "UPDATE_ROLLBACK_FAILED"
 
 Ask = Callable[[str], "str | None"]
 Runner = Callable[[Sequence[str]], int]
@@ -146,7 +156,20 @@ def check_stack_state(pre: Preflight) -> None:
         pre.add("info", f"{lab.stack_id} is not deployed yet in {pre.region}: a first deploy")
         return
     status = stack["StackStatus"]
-    if status.endswith(BUSY_SUFFIX):
+    if status == NEVER_EXECUTED:
+        pre.add(
+            "info",
+            f"{lab.stack_id} is {status} in {pre.region}: a change set was never executed "
+            "(an earlier first deploy stopped before it); the deploy creates the stack",
+        )
+    elif status == ROLLBACK_STUCK:
+        pre.add(
+            "FAIL",
+            f"{lab.stack_id} is {status} and cannot be updated: run aws cloudformation continue-update-rollback "
+            f"--stack-name {lab.stack_id} --region {pre.region} (skip what its events say cannot roll back "
+            "with --resources-to-skip), then deploy",
+        )
+    elif status.endswith(BUSY_SUFFIX):
         pre.add("FAIL", f"{lab.stack_id} is {status}: wait until CloudFormation finishes, then try again")
     elif status in DEAD_STATES:
         pre.add("FAIL", f"{lab.stack_id} is {status} and cannot be updated: make destroy LAB={lab.name}, then deploy")

@@ -201,6 +201,18 @@ class StackInState:
     [
         ("ROLLBACK_COMPLETE", "QueueWorker is ROLLBACK_COMPLETE and cannot be updated: make destroy LAB=queue-worker"),
         ("UPDATE_IN_PROGRESS", "QueueWorker is UPDATE_IN_PROGRESS: wait until CloudFormation finishes"),
+        # ContinueUpdateRollback is the way out of UPDATE_ROLLBACK_FAILED; waiting or deleting is not
+        # (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html).
+        (
+            "UPDATE_ROLLBACK_FAILED",
+            "QueueWorker is UPDATE_ROLLBACK_FAILED and cannot be updated: run aws cloudformation "
+            "continue-update-rollback --stack-name QueueWorker --region eu-west-1 (skip what its events say "
+            "cannot roll back with --resources-to-skip)",
+        ),
+        (
+            "IMPORT_ROLLBACK_FAILED",
+            "QueueWorker is IMPORT_ROLLBACK_FAILED and cannot be updated: make destroy LAB=queue-worker",
+        ),
     ],
 )
 def test_a_stack_that_cannot_be_updated_fails(status: str, expected: str) -> None:
@@ -208,9 +220,29 @@ def test_a_stack_that_cannot_be_updated_fails(status: str, expected: str) -> Non
         def client(self, name: str, region_name: str) -> StackInState:
             return StackInState(status)
 
-    pre = preflight.Preflight(lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[])
+    pre = preflight.Preflight(
+        lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[], region=REGION
+    )
     preflight.check_stack_state(pre)
-    assert [(finding.level, finding.text.split(",")[0]) for finding in pre.findings] == [("FAIL", expected)]
+    assert [(finding.level, finding.text.split(", then")[0]) for finding in pre.findings] == [("FAIL", expected)]
+
+
+def test_a_stack_whose_change_set_was_never_executed_is_a_first_deploy_not_a_wait() -> None:
+    # REVIEW_IN_PROGRESS: a CREATE change set made and never executed; the stack stays so until
+    # someone executes or deletes it, and the CDK CLI deploys it as a new stack (aws-cdk #23230, #7731;
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
+    class Session:
+        def client(self, name: str, region_name: str) -> StackInState:
+            return StackInState("REVIEW_IN_PROGRESS")
+
+    pre = preflight.Preflight(
+        lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[], region=REGION
+    )
+    preflight.check_stack_state(pre)
+    [finding] = pre.findings
+    assert finding.level == "info"
+    assert "never executed" in finding.text
+    assert "the deploy creates the stack" in finding.text
 
 
 def run_module(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
