@@ -10,8 +10,9 @@ us-east-1) and each --region, for:
   what prod keeps on purpose: tables, buckets, secrets, RDS snapshots, KMS keys;
 - log groups the stacks leave behind: /aws/lambda/<StackId>-* (CDK's provider
   functions) and <StackId>-* (the stacks' own);
-- RDS snapshots, retained RDS automated backups and KMS keys of the project that the
-  Tagging API does not list (a key that cannot be read is listed as such).
+- RDS snapshots, retained RDS automated backups, the ops-automation chore's EBS snapshots
+  and KMS keys of the project that the Tagging API does not list (a key that cannot be
+  read is listed as such).
 
 --stage keeps tagged resources of that stage only (log groups carry no stage).
 Exit code 0 when nothing billable is left, 1 otherwise (2 for a bad argument).
@@ -70,6 +71,7 @@ def find(session: Any, regions: Iterable[str], stage: str | None) -> Search:
         _log_groups(search, region)
         _rds_snapshots(search, region)
         _rds_automated_backups(search, region)
+        _chore_snapshots(search, region)
         _kms_keys(search, region)
     return search
 
@@ -160,6 +162,27 @@ def _rds_snapshots(search: Search, region: str) -> None:
                 search.add(arn, resources.rds_snapshot(rds, resources.Arn.parse(arn), region))
 
 
+# The ops-automation lab's snapshot chore describes each snapshot "... (ops-automation)"
+# (lambda_src/ops_chores/logic.py); snapshots it made before it also copied the Project tag
+# onto them are found by that.
+CHORE_SNAPSHOT_DESCRIPTION = "*(ops-automation)"
+
+
+def _chore_snapshots(search: Search, region: str) -> None:
+    """EBS snapshots the snapshot chore made: they outlive its stack and its cleanup schedule."""
+    ec2 = search.session.client("ec2", region_name=region)
+    pages = ec2.get_paginator("describe_snapshots").paginate(
+        OwnerIds=["self"], Filters=[{"Name": "description", "Values": [CHORE_SNAPSHOT_DESCRIPTION]}]
+    )
+    for page in pages:
+        for snapshot in page["Snapshots"]:
+            tags = {tag["Key"]: tag["Value"] for tag in snapshot.get("Tags", [])}
+            untagged = PROJECT_KEY not in tags and search.stage is None
+            arn = f"arn:aws:ec2:{region}::snapshot/{snapshot['SnapshotId']}"
+            if (untagged or search.wanted(tags)) and not search.has(arn):
+                search.add(arn, resources.describe(search.session, arn, region))
+
+
 def _rds_automated_backups(search: Search, region: str) -> None:
     """Automated backups RDS keeps after the instance is deleted (prod: DeleteAutomatedBackups false).
 
@@ -214,8 +237,12 @@ def _code(error: ClientError) -> str:
 
 
 def _key(arn: str) -> str:
-    """Log groups have two ARNs, with and without ':*'; count them once."""
-    return arn.removesuffix(":*")
+    """One key per resource: log groups have two ARNs, with and without ':*'; EBS snapshot ARNs
+    carry no account (arn:aws:ec2:REGION::snapshot/ID), though some listings put one in."""
+    parts = arn.removesuffix(":*").split(":", 5)
+    if len(parts) == 6 and parts[2] == "ec2" and parts[5].startswith("snapshot/"):
+        parts[4] = ""
+    return ":".join(parts)
 
 
 def regions_to_search(session: Any, extra: Sequence[str]) -> list[str]:
