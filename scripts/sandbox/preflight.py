@@ -7,7 +7,10 @@ Checks, each reported on one line (a failure says what to do): credentials (STS)
 the account and region; the lab's pinned region; the CDK bootstrap stack present and
 at least the version the synthesized stack requires (read from cdk.out/manifest.json,
 so a CDK upgrade that raises it is noticed); the lab's stack not stuck in a failed
-state; a warning while the billing-alarm lab (the one to deploy first) is missing.
+state; a warning while the billing-alarm lab (the one to deploy first) is missing; and
+what the deploy will meet in the region (scripts/sandbox/deploy_day.py): the template's
+SSM parameters, RDS engine versions, instance types in the zones it picks, the ALB
+certificate's region, and no second GuardDuty detector or AWS Config recorder.
 For any stage but sandbox it prints the lab's monthly cost and asks for confirmation:
 --yes confirms without a terminal; without one, and without --yes, it refuses.
 
@@ -27,7 +30,7 @@ from typing import Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from scripts.sandbox import assembly, lab_cost
+from scripts.sandbox import assembly, deploy_day, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 from stacks.config import stage_names
 from stacks.cost_model import PriceMissingError, render, total
@@ -230,8 +233,13 @@ def run_preflight(
     yes: bool,
     ask: Ask,
     out: TextIO,
+    template_for: Callable[[], dict[str, Any]] | None = None,
 ) -> list[Finding]:
-    """Runs the checks in order; stops early where later checks would only repeat a failure."""
+    """Runs the checks in order; stops early where later checks would only repeat a failure.
+
+    With `template_for` (the lab's synthesized template), the deploy-day checks run too
+    (scripts/sandbox/deploy_day.py).
+    """
     default_region = session.region_name
     pre = Preflight(
         lab=lab,
@@ -255,6 +263,8 @@ def run_preflight(
     check_bootstrap(pre, needs)
     check_stack_state(pre)
     check_billing_alarm(pre)
+    if template_for is not None:
+        deploy_day.check_deploy_day(pre, template_for())
     if not pre.failed:
         confirm_cost(pre, yes=yes, ask=ask)
     return pre.findings
@@ -335,6 +345,8 @@ def preflight_from_args(
         yes=args.yes,
         ask=ask,
         out=out,
+        # Read after synthesized_needs, which synthesizes into cdk.out when no --assembly is given.
+        template_for=lambda: assembly.read_template(args.assembly or DEFAULT_ASSEMBLY, lab.stack_id),
     )
     problems = sum(finding.level == "FAIL" for finding in findings)
     print("preflight passed" if not problems else f"preflight failed: {problems} problem(s) above", file=out)

@@ -265,7 +265,9 @@ def test_as_a_process_without_a_terminal_prod_is_refused_in_one_line(
     _, session = moto_server
     bootstrap(session, REGION)
     create_stack(session, "us-east-1", "BillingAlarm")
-    result = run_module("--lab", "three-tier", "--stage", "prod", "--assembly", str(assembly_dir))
+    # fanout: its template asks nothing of the region that a moto server cannot answer (moto has no
+    # orderable RDS options for MySQL, and a process cannot be given tests/sandbox/published.py's hooks)
+    result = run_module("--lab", "fanout", "--stage", "prod", "--assembly", str(assembly_dir))
     # Then the preflight refuses, with one line saying how to confirm
     assert result.returncode == 1, result.stdout + result.stderr
     [refusal] = [line for line in result.stdout.splitlines() if "FAIL" in line]
@@ -314,3 +316,19 @@ def test_a_stage_that_cannot_be_priced_is_not_confirmed(
     code, out = run_preflight(aws, assembly_dir, "--lab", "three-tier", "--stage", "prod", "--yes")
     assert code == 1
     assert "FAIL  stage prod cannot be priced, so it cannot be confirmed: no EC2 price for t9.huge" in out
+
+
+def test_the_deploy_day_checks_run_on_the_labs_synthesized_template(
+    aws: Any, assembly_dir: Path, billing_alarm_deployed: None
+) -> None:
+    # Given a region that already has a GuardDuty detector (one per account and region: prod's is
+    # retained on destroy), https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html
+    bootstrap(aws, REGION)
+    detector = aws.client("guardduty").create_detector(Enable=True)["DetectorId"]
+    # When the security-baseline preflight runs (the sandbox creates its own detector)
+    code, out = run_preflight(aws, assembly_dir, "--lab", "security-baseline")
+    # Then it fails before any deploy, naming the setting that uses the existing detector
+    assert code == 1
+    [failure] = [line for line in out.splitlines() if "FAIL" in line]
+    assert f'existing_detector_id to "{detector}"' in failure
+    assert f"the 1 SSM parameter(s) the template resolves exist in {REGION}" in out
