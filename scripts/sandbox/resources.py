@@ -114,8 +114,9 @@ def describe(session: Any, arn: str, region: str) -> Leftover | None:
 
 
 def log_group(client: Any, name: str, region: str) -> Leftover | None:
-    groups = client.describe_log_groups(logGroupNamePrefix=name).get("logGroups", [])
-    group = next((group for group in groups if group["logGroupName"] == name), None)
+    # By prefix, every page: the exact name is one of possibly many groups sharing the prefix.
+    pages = client.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=name)
+    group = next((group for page in pages for group in page["logGroups"] if group["logGroupName"] == name), None)
     if group is None:
         return None
     stored = int(group.get("storedBytes", 0))

@@ -342,3 +342,19 @@ def test_a_kms_key_that_cannot_be_read_is_reported_not_skipped() -> None:
         f"Not counted: 1 KMS key(s) in {REGION} whose tags this identity may not read "
         "(AccessDeniedException): other services' or teams' keys, or look in the console."
     ]
+
+
+def test_a_log_group_on_a_later_page_of_its_prefix_is_found() -> None:
+    # DescribeLogGroups pages with nextToken (at most 50 groups a page); moto never pages short.
+    logs = offline_client("logs")
+    name = "/aws/lambda/ThreeTier-Provider"
+    with Stubber(logs) as stub:
+        stub.add_response("describe_log_groups", {"logGroups": [], "nextToken": "2"}, {"logGroupNamePrefix": name})
+        stub.add_response(
+            "describe_log_groups",
+            {"logGroups": [{"logGroupName": name, "storedBytes": 1000, "retentionInDays": 14}]},
+            {"logGroupNamePrefix": name, "nextToken": "2"},
+        )
+        leftover = resources.log_group(logs, name, REGION)
+    assert leftover is not None
+    assert leftover.note == "1.0 KB stored, kept 14 days"
