@@ -19,7 +19,7 @@ import pytest
 
 from db_lambda import db, handler
 from scripts.db_lambda import verify
-from scripts.sandbox.checks import CheckResult, Waiter
+from scripts.sandbox.checks import CheckResult, Waiter, check
 from tests.db_lambda.conftest import REGION, all_users
 from tests.db_lambda.mariadb import MariaDB
 from tests.harness import fake_lambda_context
@@ -288,7 +288,7 @@ def test_a_secret_rds_is_rotating_passes_and_an_impaired_one_fails(
 
     session.client = client  # type: ignore[method-assign]
     trial = verify.Trial(session, outputs(instance_secret_arn), wait)
-    result = verify.check("secret", trial.secret_managed_by_rds)
+    result = check("secret", trial.secret_managed_by_rds)
     assert result.passed is passes, result.detail
     if passes:
         assert result.detail.endswith(status)
