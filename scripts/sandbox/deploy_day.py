@@ -30,8 +30,8 @@ from scripts.sandbox.template_facts import (
 if TYPE_CHECKING:
     from scripts.sandbox.preflight import Preflight
 
-# GetParameters takes at most 10 names a call
-# (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html).
+# GetParameters takes at most 10 names a call (botocore's SSM model: Names min 1, max 10;
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html).
 SSM_BATCH = 10
 CONFIG_SETTING = "security_baseline.aws_config"
 
