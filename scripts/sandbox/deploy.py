@@ -72,7 +72,9 @@ def main(
         if preflight.preflight_from_args(args, session=session, ask=ask, runner=quiet) != 0:
             print(f"not deploying {lab.stack_id}: fix the preflight problems first", file=sys.stderr)
             return 1
-        return (runner or preflight.run_command)(deploy_command(lab, args.stage, yes=args.yes, parameters=args.parameter))
+        return (runner or preflight.run_command)(
+            deploy_command(lab, args.stage, yes=args.yes, parameters=args.parameter)
+        )
     return destroy(lab, args.stage, session, runner or preflight.run_command)
 
 

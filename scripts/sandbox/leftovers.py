@@ -10,7 +10,9 @@ us-east-1) and each --region, for:
   what prod keeps on purpose: tables, buckets, secrets, RDS snapshots, KMS keys;
 - log groups the stacks leave behind: /aws/lambda/<StackId>-* (CDK's provider
   functions) and <StackId>-* (the stacks' own);
-- RDS snapshots and KMS keys of the project that the Tagging API does not list.
+- RDS snapshots, retained RDS automated backups, the ops-automation chore's EBS snapshots
+  and KMS keys of the project that the Tagging API does not list (a key that cannot be
+  read is listed as such).
 
 --stage keeps tagged resources of that stage only (log groups carry no stage).
 Exit code 0 when nothing billable is left, 1 otherwise (2 for a bad argument).
@@ -74,6 +76,8 @@ def find(session: Any, regions: Iterable[str], stage: str | None) -> Search:
         _tagged(search, region, live)
         _log_groups(search, region)
         _rds_snapshots(search, region)
+        _rds_automated_backups(search, region)
+        _chore_snapshots(search, region)
         _kms_keys(search, region)
     return search
 
@@ -169,25 +173,87 @@ def _rds_snapshots(search: Search, region: str) -> None:
                 search.add(arn, resources.rds_snapshot(rds, resources.Arn.parse(arn), region), tags.get(LAB_TAG))
 
 
+# The ops-automation lab's snapshot chore describes each snapshot "... (ops-automation)"
+# (lambda_src/ops_chores/logic.py); snapshots it made before it also copied the Project tag
+# onto them are found by that.
+CHORE_SNAPSHOT_DESCRIPTION = "*(ops-automation)"
+
+
+def _chore_snapshots(search: Search, region: str) -> None:
+    """EBS snapshots the snapshot chore made: they outlive its stack and its cleanup schedule."""
+    ec2 = search.session.client("ec2", region_name=region)
+    pages = ec2.get_paginator("describe_snapshots").paginate(
+        OwnerIds=["self"], Filters=[{"Name": "description", "Values": [CHORE_SNAPSHOT_DESCRIPTION]}]
+    )
+    for page in pages:
+        for snapshot in page["Snapshots"]:
+            tags = {tag["Key"]: tag["Value"] for tag in snapshot.get("Tags", [])}
+            untagged = PROJECT_KEY not in tags and search.stage is None
+            arn = f"arn:aws:ec2:{region}::snapshot/{snapshot['SnapshotId']}"
+            if (untagged or search.wanted(tags)) and not search.has(arn):
+                search.add(arn, resources.describe(search.session, arn, region), tags.get(LAB_TAG, "ops-automation"))
+
+
+def _rds_automated_backups(search: Search, region: str) -> None:
+    """Automated backups RDS keeps after the instance is deleted (prod: DeleteAutomatedBackups false).
+
+    They are billed until they expire or are deleted, appear in no snapshot listing, and only
+    DescribeDBInstanceAutomatedBackups (status retained) shows them
+    (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html).
+    """
+    rds = search.session.client("rds", region_name=region)
+    pages = rds.get_paginator("describe_db_instance_automated_backups").paginate(
+        Filters=[{"Name": "status", "Values": ["retained"]}]
+    )
+    for page in pages:
+        for backup in page["DBInstanceAutomatedBackups"]:
+            tags = {tag["Key"]: tag["Value"] for tag in backup.get("TagList", [])}
+            arn = backup.get("DBInstanceAutomatedBackupsArn") or backup["DbiResourceId"]
+            if search.wanted(tags) and not search.has(arn):
+                search.add(arn, resources.rds_automated_backup(backup, region), tags.get(LAB_TAG))
+
+
 def _kms_keys(search: Search, region: str) -> None:
-    """Customer keys of the project, pending deletion included, that the Tagging API did not list."""
+    """Customer keys of the project, pending deletion included, that the Tagging API did not list.
+
+    A key whose policy does not let us read its tags (AccessDeniedException: another service's
+    or another team's key) is counted in a note; any other failure (throttled beyond the
+    retries, an internal error) is listed as "cannot be read": it may be ours.
+    """
     kms = search.session.client("kms", region_name=region)
+    denied = 0
     for page in kms.get_paginator("list_keys").paginate():
         for key in page["Keys"]:
             if search.has(key["KeyArn"]):
                 continue
             try:
-                tag_list = kms.list_resource_tags(KeyId=key["KeyId"]).get("Tags", [])
-            except ClientError:
-                continue  # an AWS-managed key or one whose policy shuts us out: not ours to report
-            tags = {tag["TagKey"]: tag["TagValue"] for tag in tag_list}
-            if search.wanted(tags):
-                search.add(key["KeyArn"], resources.kms_key(kms, key["KeyId"], region), tags.get(LAB_TAG))
+                tag_pages = kms.get_paginator("list_resource_tags").paginate(KeyId=key["KeyId"])
+                tags = {tag["TagKey"]: tag["TagValue"] for tag_page in tag_pages for tag in tag_page.get("Tags", [])}
+                if search.wanted(tags):
+                    search.add(key["KeyArn"], resources.kms_key(kms, key["KeyId"], region), tags.get(LAB_TAG))
+            except ClientError as error:
+                if _code(error) == "AccessDeniedException":
+                    denied += 1
+                else:
+                    search.add(key["KeyArn"], resources.unreadable(region, "KMS key", key["KeyId"], error))
+    if denied:
+        search.notes.append(
+            f"Not counted: {denied} KMS key(s) in {region} whose tags this identity may not read "
+            "(AccessDeniedException): other services' or teams' keys, or look in the console."
+        )
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def _key(arn: str) -> str:
-    """Log groups have two ARNs, with and without ':*'; count them once."""
-    return arn.removesuffix(":*")
+    """One key per resource: log groups have two ARNs, with and without ':*'; EBS snapshot ARNs
+    carry no account (arn:aws:ec2:REGION::snapshot/ID), though some listings put one in."""
+    parts = arn.removesuffix(":*").split(":", 5)
+    if len(parts) == 6 and parts[2] == "ec2" and parts[5].startswith("snapshot/"):
+        parts[4] = ""
+    return ":".join(parts)
 
 
 def regions_to_search(session: Any, extra: Sequence[str]) -> list[str]:
