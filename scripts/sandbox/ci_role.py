@@ -32,6 +32,7 @@ CI_ROLE = Lab(
     stack_class="CiRoleStack",
     config_class="CiRoleSettings",
     title="GitHub OIDC role for the sandbox loop",
+    practises="running the sandbox loop from GitHub Actions",
     guide=(),
     description="CloudOps CDK Labs: GitHub OIDC role for the sandbox loop",
 )

@@ -150,7 +150,7 @@ def test_publishers_get_exactly_the_two_kms_actions_publishing_uses(each_variant
 
 def test_alert_topic_grant_publish_names_the_topic_and_its_key() -> None:
     stack = cdk.Stack(cdk.App())
-    alerts = AlertTopic(stack, "Alerts", display_name="Alerts", email=None, email_setting="lab.alarm_email")
+    alerts = AlertTopic(stack, "Alerts", display_name="Alerts", email=None)
     role = iam.Role(stack, "Publisher", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
     alerts.grant_publish(role)
     template = dict(Template.from_stack(stack).to_json())
