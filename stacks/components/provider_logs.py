@@ -45,7 +45,7 @@ def own_provider_log_groups(stack: cdk.Stack) -> list[logs.LogGroup]:
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         groups.append(group)
-        _deny_creating_log_groups(owner)
+        _deny_creating_log_groups(owner, function)
     # Each custom resource runs its provider on create and on delete: the log group must
     # exist before the first run and go only after the last, so they depend on it.
     for resource in resources:
@@ -58,13 +58,13 @@ def own_provider_log_groups(stack: cdk.Stack) -> list[logs.LogGroup]:
 DENY_CREATE_LOG_GROUP = {"Effect": "Deny", "Action": "logs:CreateLogGroup", "Resource": "*"}
 
 
-def _deny_creating_log_groups(owner: IConstruct) -> None:
+def _deny_creating_log_groups(owner: IConstruct, function: cdk.CfnResource) -> None:
     """Denies the provider's role logs:CreateLogGroup, in the role's own policy (see the module's docstring)."""
     if isinstance(owner, cdk.CustomResourceProviderBase):
         # CDK's core providers (S3 auto-delete, default security group): a role with an inline policy.
         owner.add_to_role_policy(DENY_CREATE_LOG_GROUP)
         return
-    role = owner.node.try_find_child("Role")
+    role = owner.node.try_find_child("Role") or _role_handed_to(function)
     cfn_role = role.node.default_child if isinstance(role, iam.Role) else None
     if not isinstance(cfn_role, iam.CfnRole):
         raise ValueError(f"{owner.node.path}: a provider function whose role this module does not know how to find")
@@ -78,6 +78,18 @@ def _deny_creating_log_groups(owner: IConstruct) -> None:
             policy_document={"Version": "2012-10-17", "Statement": [DENY_CREATE_LOG_GROUP]},
         ),
     ]
+
+
+def _role_handed_to(function: cdk.CfnResource) -> iam.Role | None:
+    """The stack's role a provider was handed (s3's `notifications_handler_role`), found by its ARN."""
+    if not isinstance(function, lambda_.CfnFunction):
+        return None
+    stack = cdk.Stack.of(function)
+    wanted = stack.resolve(function.role)
+    for candidate in stack.node.find_all():
+        if isinstance(candidate, iam.Role) and stack.resolve(candidate.role_arn) == wanted:
+            return candidate
+    return None
 
 
 def _has_log_group(function: cdk.CfnResource) -> bool:
