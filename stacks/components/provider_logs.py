@@ -45,7 +45,7 @@ def own_provider_log_groups(stack: cdk.Stack) -> list[logs.LogGroup]:
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         groups.append(group)
-        _deny_creating_log_groups(owner, function)
+        _deny_creating_log_groups(owner)
     # Each custom resource runs its provider on create and on delete: the log group must
     # exist before the first run and go only after the last, so they depend on it.
     for resource in resources:
@@ -58,13 +58,13 @@ def own_provider_log_groups(stack: cdk.Stack) -> list[logs.LogGroup]:
 DENY_CREATE_LOG_GROUP = {"Effect": "Deny", "Action": "logs:CreateLogGroup", "Resource": "*"}
 
 
-def _deny_creating_log_groups(owner: IConstruct, function: cdk.CfnResource) -> None:
+def _deny_creating_log_groups(owner: IConstruct) -> None:
     """Denies the provider's role logs:CreateLogGroup, in the role's own policy (see the module's docstring)."""
     if isinstance(owner, cdk.CustomResourceProviderBase):
         # CDK's core providers (S3 auto-delete, default security group): a role with an inline policy.
         owner.add_to_role_policy(DENY_CREATE_LOG_GROUP)
         return
-    role = owner.node.try_find_child("Role") or _role_handed_to(function)
+    role = owner.node.try_find_child("Role") or _role_handed_to(owner)
     cfn_role = role.node.default_child if isinstance(role, iam.Role) else None
     if not isinstance(cfn_role, iam.CfnRole):
         raise ValueError(f"{owner.node.path}: a provider function whose role this module does not know how to find")
@@ -80,12 +80,17 @@ def _deny_creating_log_groups(owner: IConstruct, function: cdk.CfnResource) -> N
     ]
 
 
-def _role_handed_to(function: cdk.CfnResource) -> iam.Role | None:
-    """The stack's role a provider was handed (s3's `notifications_handler_role`), found by its ARN."""
-    if not isinstance(function, lambda_.CfnFunction):
+def _role_handed_to(owner: IConstruct) -> iam.Role | None:
+    """The stack's role a provider was handed (s3's `notifications_handler_role`), found by its ARN.
+
+    CDK's BucketNotificationsHandler is internal (no Python class, a plain CfnResource): its
+    function's Role property is read from the resource's properties, as CloudFormation gets it.
+    """
+    function = owner.node.default_child
+    if not isinstance(function, cdk.CfnResource):
         return None
-    stack = cdk.Stack.of(function)
-    wanted = stack.resolve(function.role)
+    stack = cdk.Stack.of(owner)
+    wanted = stack.resolve(function._cfn_properties).get("Role")
     for candidate in stack.node.find_all():
         if isinstance(candidate, iam.Role) and stack.resolve(candidate.role_arn) == wanted:
             return candidate
