@@ -23,6 +23,10 @@ unexport PYTHONDONTWRITEBYTECODE
 PYTEST_WORKERS ?= auto
 PYTEST := pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
+REHEARSE_VENV := .venv-rehearse
+REHEARSE_STAMP := $(REHEARSE_VENV)/.installed
+REHEARSE_LAYER := build/rehearse-powertools-layer
+REHEARSE_LAYER_PIN := layers/rehearse-powertools/requirements.txt
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CLI_STAMP := node_modules/.cli-installed
@@ -45,7 +49,7 @@ LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage
 
 .PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
 .PHONY: preflight deploy verify destroy leftovers diagram explain cost compare
-.PHONY: test-lambda drift ci-role ci-role-destroy workflows
+.PHONY: test-lambda drift ci-role ci-role-destroy workflows rehearse rehearse-setup rehearse-ci
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
@@ -65,6 +69,7 @@ help:
 	@echo "make drift LAB=...       cdk drift of the lab's stack: exit 1 when it was changed by hand [STAGE=prod]"
 	@echo "make ci-role REPOSITORY=owner/name [BRANCH=main] [OIDC_PROVIDER_ARN=...]  the role GitHub Actions assumes"
 	@echo "make test-lambda         the Lambda functions' own tests only (CI runs them on Python 3.14 too)"
+	@echo "make rehearse [LAB=...]  the sandbox loop against a private local emulator: no account, no cost"
 	@echo "make diagram             rewrite the diagram block of each docs/labs/<lab>.md: a Mermaid diagram per stage"
 	@echo "make explain LAB=<lab> [STAGE=prod]  every resource: tier, what it does, cost, what destroy does"
 	@echo "make cost                one table: every lab's monthly cost in every stage"
@@ -136,10 +141,12 @@ typecheck: $(DEV_STAMP)
 	mypy
 
 # The db-lambda tests need a MariaDB server binary: `make test` installs it like every other prerequisite.
-unit: $(DEV_STAMP) $(SYNTH_DEPS) | mariadb
+unit: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP) | mariadb
 	$(PYTEST)
 
-test: lint typecheck unit
+# The rehearsal runs the real CLI deploy path against a local emulator (scripts/rehearse/):
+# after the offline gates, so a broken template fails fast and cheaply first.
+test: lint typecheck unit rehearse-ci
 
 # The handlers' and their logic's tests (marker set by tests/conftest.py), on whatever
 # Python runs make: the ci workflow runs this on 3.14, the functions' runtime.
@@ -178,8 +185,11 @@ mariadb:
 preflight: $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.sandbox.preflight $(LAB_ARGS) $(if $(YES),--yes)
 
+# CDK_PARAMETERS="Name=value ...": CloudFormation parameters for cdk deploy (the rehearsal's layer).
+CDK_PARAMETERS ?=
 deploy: $(SYNTH_DEPS)
-	$(VENV)/bin/python -m scripts.sandbox.deploy deploy $(LAB_ARGS) $(if $(YES),--yes)
+	$(VENV)/bin/python -m scripts.sandbox.deploy deploy $(LAB_ARGS) $(if $(YES),--yes) \
+		$(foreach parameter,$(CDK_PARAMETERS),--parameter "$(parameter)")
 
 verify: $(DEV_STAMP)
 	$(VENV)/bin/python -m scripts.sandbox.verify $(LAB_ARGS)
@@ -217,5 +227,24 @@ cost: $(DEV_STAMP)
 compare: $(DEV_STAMP) $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.study.compare --lab "$(LAB)"
 
+# The rehearsal (scripts/rehearse/, README "Rehearse without an account"): MiniStack in its
+# own venv, and a Powertools layer for it built from the pinned release, for that venv's Python.
+$(REHEARSE_STAMP): requirements-rehearse.txt $(REHEARSE_LAYER_PIN)
+	rm -rf $(REHEARSE_VENV) $(REHEARSE_LAYER)
+	$(PYTHON) -m venv $(REHEARSE_VENV)
+	$(REHEARSE_VENV)/bin/python -m pip install --quiet -r requirements-rehearse.txt
+	$(REHEARSE_VENV)/bin/python -m pip install --quiet --no-compile --target $(REHEARSE_LAYER)/python -r $(REHEARSE_LAYER_PIN)
+	touch $@
+
+rehearse-setup: $(REHEARSE_STAMP)
+
+rehearse: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
+	$(VENV)/bin/python -m scripts.rehearse.run $(if $(LAB),--lab "$(LAB)")
+
+# What `make test` rehearses on every change: the two fastest labs (README "Rehearse without an account").
+REHEARSE_CI_LABS := fanout ops-automation
+rehearse-ci: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
+	$(VENV)/bin/python -m scripts.rehearse.run $(foreach lab,$(REHEARSE_CI_LABS),--lab $(lab))
+
 clean:
-	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(REHEARSE_VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

@@ -46,7 +46,7 @@ from stacks.config import ConfigError, load_stage_config  # noqa: E402
 
 def main() -> int:
     app = cdk.App()
-    context = {key: app.node.try_get_context(key) for key in ("stage", "stages")}
+    context = {key: app.node.try_get_context(key) for key in ("stage", "stages", "rehearsal")}
     if context["stage"] is None:
         del context["stage"]
     try:

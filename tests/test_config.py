@@ -51,7 +51,7 @@ def test_unknown_stage_names_the_allowed_ones() -> None:
     with pytest.raises(ConfigError) as error:
         load_stage_config(context)
     assert str(error.value) == (
-        'invalid configuration: stage = "staging": must be one of prod, sandbox (set with -c stage=NAME)'
+        'invalid configuration: stage = "staging": must be one of local, prod, sandbox (set with -c stage=NAME)'
     )
 
 
@@ -193,3 +193,27 @@ def test_without_a_venv_the_app_says_in_one_line_to_run_make_synth(tmp_path: Pat
     [line] = result.stderr.splitlines()
     assert line.startswith("error: ")
     assert "has no CDK packages: run `make synth` first" in line
+
+
+def test_the_rehearsal_stage_is_the_sandbox_with_shorter_waits() -> None:
+    from stacks.config import cdk_json_context, load_stage_config, loop_stage_names, rehearsal_stage, stage_names
+
+    context = cdk_json_context()
+    local = load_stage_config({**context, "stage": rehearsal_stage(context)})
+    sandbox = load_stage_config({**context, "stage": "sandbox"})
+    overrides = context["rehearsal"]["overrides"]
+    for package, section in sandbox.sections.items():
+        expected = {**section.model_dump(), **overrides.get(package, {})}
+        assert local.sections[package].model_dump() == expected, package
+    assert local.protect_data is False
+    # The learner's stages (study tools, gates, docs) stay two; the loop accepts the third.
+    assert stage_names() == ["sandbox", "prod"]
+    assert loop_stage_names() == ["sandbox", "prod", "local"]
+
+
+def test_queue_worker_s_dead_letter_path_fits_in_two_minutes_when_rehearsed() -> None:
+    from stacks.config import cdk_json_context, load_stage_config
+
+    section = load_stage_config({**cdk_json_context(), "stage": "local"}).sections["queue_worker"]
+    # A poison message is received max_receive_count times, one visibility timeout apart.
+    assert section.max_receive_count * section.visibility_timeout_seconds < 120  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ from typing import Any
 
 from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox.checks import CheckResult, Waiter, check
+from scripts.sandbox.rds_secret import secret_status_problem
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 from stacks.labs import lab_named
 
@@ -79,12 +80,13 @@ class Trial:
         managed = instance.get("MasterUserSecret") or {}
         if managed.get("SecretArn") != secret_arn:
             raise AssertionError(f"{identifier}'s master user secret is {managed.get('SecretArn')}, not {secret_arn}")
-        if managed.get("SecretStatus") != "active":
-            raise AssertionError(f"the secret's status is {managed.get('SecretStatus')}, not active")
+        problem = secret_status_problem(managed.get("SecretStatus"))
+        if problem is not None:
+            raise AssertionError(problem)
         described = self.session.client("secretsmanager").describe_secret(SecretId=secret_arn)
         if described.get("OwningService") != "rds":
             raise AssertionError(f"{described['Name']} is owned by {described.get('OwningService')}, not rds")
-        return f"{described['Name']}: managed by RDS for {identifier}, active"
+        return f"{described['Name']}: managed by RDS for {identifier}, {managed['SecretStatus']}"
 
     def proxy_available(self) -> str:
         name = self._output("DbProxyName")

@@ -24,10 +24,12 @@ from scripts.stack_outputs import OneLineParser, run
 from stacks.labs import Lab
 
 
-def deploy_command(lab: Lab, stage: str, *, yes: bool) -> list[str]:
+def deploy_command(lab: Lab, stage: str, *, yes: bool, parameters: Sequence[str] = ()) -> list[str]:
     command = ["npx", "cdk", "deploy", lab.stack_id, "-c", f"stage={stage}"]
     if yes:
         command += ["--require-approval", "never"]
+    for parameter in parameters:  # CloudFormation parameters, Name=value (cdk deploy --parameters)
+        command += ["--parameters", parameter]
     return command
 
 
@@ -40,6 +42,13 @@ def parse_args(argv: Sequence[str] | None) -> Any:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     deploy = commands.add_parser("deploy", help="preflight, then npx cdk deploy of the lab's stack")
     preflight.add_preflight_arguments(deploy)
+    deploy.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a CloudFormation parameter of the stack, passed to cdk deploy --parameters (repeatable)",
+    )
     destroy = commands.add_parser("destroy", help="npx cdk destroy --force of the lab's stack, then leftovers")
     preflight.add_lab_arguments(destroy)
     args = parser.parse_args(argv)
@@ -63,7 +72,9 @@ def main(
         if preflight.preflight_from_args(args, session=session, ask=ask, runner=quiet) != 0:
             print(f"not deploying {lab.stack_id}: fix the preflight problems first", file=sys.stderr)
             return 1
-        return (runner or preflight.run_command)(deploy_command(lab, args.stage, yes=args.yes))
+        return (runner or preflight.run_command)(
+            deploy_command(lab, args.stage, yes=args.yes, parameters=args.parameter)
+        )
     return destroy(lab, args.stage, session, runner or preflight.run_command)
 
 
@@ -72,7 +83,7 @@ def destroy(lab: Lab, stage: str, session: Any, runner: preflight.Runner) -> int
     destroyed = runner(destroy_command(lab, stage))
     if destroyed != 0:
         print(f"cdk destroy of {lab.stack_id} failed (exit code {destroyed}); what is left:", file=sys.stderr)
-    left = leftovers.report(session, stage=stage, extra_regions=[])
+    left = leftovers.report(session, stage=stage, extra_regions=[], lab=lab.name)
     return destroyed or left
 
 

@@ -74,6 +74,7 @@ def remediation_write_statements(role: iam.IRole) -> list[iam.PolicyStatement]:
         ),
     ]
 
+
 # Foundational threat detection (CloudTrail management events, VPC flow logs, DNS logs) only:
 # a detector created without `Features` turns on every optional protection plan except
 # Runtime Monitoring (CreateDetector, https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html),

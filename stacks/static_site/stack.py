@@ -13,6 +13,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
+from stacks.components.acknowledge import acknowledge
 from stacks.components.log_retention import log_retention
 from stacks.config import REPO_ROOT
 from stacks.static_site.acknowledgments import acknowledge_deployment, acknowledge_distribution

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from stacks.config import ConfigError, load_stage_config
+from stacks.labs import PROJECT_TAG
 from stacks.ops_automation.config import OpsAutomationConfig
 from stacks.ops_automation.dst import skipped_run
 from tests.harness import SynthesizedStage, resources_of_type, stage_context
@@ -132,6 +133,14 @@ def test_dry_run_and_retention_come_from_the_configuration(each_variant: Synthes
         assert variables["DRY_RUN"] == ("true" if config.dry_run else "false")
     _, cleanup = resource(template, "AWS::Lambda::Function", "CleanupFunction")
     assert cleanup["Properties"]["Environment"]["Variables"]["RETENTION_DAYS"] == str(config.retention_days)
+
+
+def test_the_snapshot_chore_tags_its_snapshots_with_the_stacks_owner_tags(each_variant: SynthesizedStage) -> None:
+    # The snapshots outlive the stack; `make leftovers` finds EC2 resources by the Project tag
+    # (and filters a stage by Stage), so the snapshot function gets the stack's tags to put on them.
+    _, function = resource(each_variant.template_json(STACK), "AWS::Lambda::Function", "SnapshotFunction")
+    owner = json.loads(function["Properties"]["Environment"]["Variables"]["OWNER_TAGS"])
+    assert owner == {"Lab": "ops-automation", "Project": PROJECT_TAG, "Stage": each_variant.config.stage}
 
 
 def test_the_sandbox_is_a_dry_run_and_prod_acts(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:

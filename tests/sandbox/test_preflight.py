@@ -202,6 +202,18 @@ class StackInState:
     [
         ("ROLLBACK_COMPLETE", "QueueWorker is ROLLBACK_COMPLETE and cannot be updated: make destroy LAB=queue-worker"),
         ("UPDATE_IN_PROGRESS", "QueueWorker is UPDATE_IN_PROGRESS: wait until CloudFormation finishes"),
+        # ContinueUpdateRollback is the way out of UPDATE_ROLLBACK_FAILED; waiting or deleting is not
+        # (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html).
+        (
+            "UPDATE_ROLLBACK_FAILED",
+            "QueueWorker is UPDATE_ROLLBACK_FAILED and cannot be updated: run aws cloudformation "
+            "continue-update-rollback --stack-name QueueWorker --region eu-west-1 (skip what its events say "
+            "cannot roll back with --resources-to-skip)",
+        ),
+        (
+            "IMPORT_ROLLBACK_FAILED",
+            "QueueWorker is IMPORT_ROLLBACK_FAILED and cannot be updated: make destroy LAB=queue-worker",
+        ),
     ],
 )
 def test_a_stack_that_cannot_be_updated_fails(status: str, expected: str) -> None:
@@ -209,9 +221,29 @@ def test_a_stack_that_cannot_be_updated_fails(status: str, expected: str) -> Non
         def client(self, name: str, region_name: str) -> StackInState:
             return StackInState(status)
 
-    pre = preflight.Preflight(lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[])
+    pre = preflight.Preflight(
+        lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[], region=REGION
+    )
     preflight.check_stack_state(pre)
-    assert [(finding.level, finding.text.split(",")[0]) for finding in pre.findings] == [("FAIL", expected)]
+    assert [(finding.level, finding.text.split(", then")[0]) for finding in pre.findings] == [("FAIL", expected)]
+
+
+def test_a_stack_whose_change_set_was_never_executed_is_a_first_deploy_not_a_wait() -> None:
+    # REVIEW_IN_PROGRESS: a CREATE change set made and never executed; the stack stays so until
+    # someone executes or deletes it, and the CDK CLI deploys it as a new stack (aws-cdk #23230, #7731;
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
+    class Session:
+        def client(self, name: str, region_name: str) -> StackInState:
+            return StackInState("REVIEW_IN_PROGRESS")
+
+    pre = preflight.Preflight(
+        lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[], region=REGION
+    )
+    preflight.check_stack_state(pre)
+    [finding] = pre.findings
+    assert finding.level == "info"
+    assert "never executed" in finding.text
+    assert "the deploy creates the stack" in finding.text
 
 
 def run_module(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -234,7 +266,9 @@ def test_as_a_process_without_a_terminal_prod_is_refused_in_one_line(
     _, session = moto_server
     bootstrap(session, REGION)
     create_stack(session, "us-east-1", "BillingAlarm")
-    result = run_module("--lab", "three-tier", "--stage", "prod", "--assembly", str(assembly_dir))
+    # fanout: its template asks nothing of the region that a moto server cannot answer (moto has no
+    # orderable RDS options for MySQL, and a process cannot be given tests/sandbox/published.py's hooks)
+    result = run_module("--lab", "fanout", "--stage", "prod", "--assembly", str(assembly_dir))
     # Then the preflight refuses, with one line saying how to confirm
     assert result.returncode == 1, result.stdout + result.stderr
     [refusal] = [line for line in result.stdout.splitlines() if "FAIL" in line]
@@ -345,3 +379,19 @@ def test_a_failed_synth_shows_what_it_printed(
     assert "$ npx cdk synth --quiet -c stage=sandbox\n" in err
     assert "WARNING synth notice 7" in err
     assert "[Warning at /Lab/Part] 7" in err
+
+
+def test_the_deploy_day_checks_run_on_the_labs_synthesized_template(
+    aws: Any, assembly_dir: Path, billing_alarm_deployed: None
+) -> None:
+    # Given a region that already has a GuardDuty detector (one per account and region: prod's is
+    # retained on destroy), https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html
+    bootstrap(aws, REGION)
+    detector = aws.client("guardduty").create_detector(Enable=True)["DetectorId"]
+    # When the security-baseline preflight runs (the sandbox creates its own detector)
+    code, out = run_preflight(aws, assembly_dir, "--lab", "security-baseline")
+    # Then it fails before any deploy, naming the setting that uses the existing detector
+    assert code == 1
+    [failure] = [line for line in out.splitlines() if "FAIL" in line]
+    assert f'existing_detector_id to "{detector}"' in failure
+    assert f"the 1 SSM parameter(s) the template resolves exist in {REGION}" in out
