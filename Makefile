@@ -203,7 +203,7 @@ leftovers: $(RUNTIME_STAMP)
 drift: $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.sandbox.drift $(LAB_ARGS)
 
-# The role a fork's GitHub Actions workflow assumes (README "Run the sandbox loop from GitHub Actions").
+# The role a fork's GitHub Actions workflow assumes (docs/sandbox-loop.md, "Run the sandbox loop from GitHub Actions").
 REPOSITORY ?=
 BRANCH ?= main
 OIDC_PROVIDER_ARN ?=
