@@ -78,7 +78,7 @@ TAGGED_ACTIONS: tuple[str, ...] = (
 # S3 object actions do not see bucket tags, so they are limited by name instead: a bucket
 # CloudFormation names for a stack starts with the stack name, lower-cased ("Name type",
 # AWS CloudFormation User Guide: the stack name, the logical ID and a unique suffix).
-BUCKET_OBJECT_ACTIONS: tuple[str, ...] = ("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject")
+BUCKET_OBJECT_ACTIONS: tuple[str, ...] = ("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:PutObject")
 BUCKET_ACTIONS: tuple[str, ...] = ("s3:ListBucket", "s3:ListBucketVersions")
 # Log data: only the labs' own function log groups (Lambda names a function
 # <stack name>-<logical id>-<suffix>, and its log group is /aws/lambda/<function name>).

@@ -110,10 +110,22 @@ def calls_in(path: Path, fallback: frozenset[str] = frozenset()) -> set[str]:
     }
 
 
+def named_clients(path: Path) -> set[str]:
+    return {
+        str(node.args[0].value)
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "client"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    } & client_names()
+
+
 def loop_actions() -> set[str]:
-    return (
-        {action for path in loop_files() for action in calls_in(path)} - OFFLINE_ONLY - permissions.NEED_NO_PERMISSION
-    )
+    everywhere = frozenset(name for path in loop_files() for name in named_clients(path))
+    found = {action for path in loop_files() for action in calls_in(path, everywhere)}
+    return found - OFFLINE_ONLY - permissions.NEED_NO_PERMISSION
 
 
 def test_the_scan_reads_the_loop() -> None:
