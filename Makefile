@@ -61,12 +61,15 @@ YES ?=
 LAB_ARGS = --lab "$(LAB)" --stage "$(STAGE)"
 LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage "$(STAGE)")
 
-.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
+.PHONY: help setup synth synth-all test lint typecheck unit lab-check lab-unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
 .PHONY: preflight deploy verify destroy leftovers diagram explain cost compare
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
+	@echo "make synth LAB=<lab>     only that lab's stacks [STAGE=prod]"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
+	@echo "make test LAB=<lab>      ruff, then that lab's tests and every gate on its stacks alone"
+	@echo "make setup [INSTALLER=pip]  the venv and pinned packages (uv by default), the CLI, the layers"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
 	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput, orders API"
 	@echo "make api-local [API_PORT=3000]  the serverless-api lab's orders API on 127.0.0.1, offline"
@@ -130,9 +133,24 @@ pillow-layer: $(PILLOW_STAMP)
 
 setup: $(DEV_STAMP) $(SYNTH_DEPS)
 
-synth: $(SYNTH_DEPS)
-	npx cdk synth --quiet -c stage=$(STAGE)
-	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
+# One lab at a time: `make synth LAB=<lab>` builds only that lab's stacks (app.py's `labs`
+# context key), `make test LAB=<lab>` runs ruff, that lab's tests and every gate on its stacks
+# alone (CLOUDOPS_LABS: tests/conftest.py). A LAB that names no lab stops here, in one line.
+CHECK_LAB = @$(VENV)/bin/python -m scripts.lab_check "$(LAB)"
+LAB_CONTEXT = $(if $(LAB),-c labs=$(LAB))
+# The gates `make test LAB=` runs besides tests/<lab>/: nag, acknowledgments, cfn-lint, snapshots,
+# tags, destroy, cost coverage, registry, and the study page (diagram and explanations). Only the
+# lab's cases of each run: conftest.py deselects the other labs' parameters.
+LAB_GATES := tests/test_gates.py tests/test_snapshots.py tests/test_tags.py tests/test_destroy.py \
+	tests/test_cost_coverage.py tests/test_registry.py \
+	tests/study/test_diagram.py::test_committed_page_is_the_diagram_of_the_current_templates \
+	tests/study/test_diagram.py::test_every_resource_is_a_node_folded_into_one_an_edge_or_in_the_note \
+	tests/study/test_explain.py::test_every_resource_type_of_every_lab_has_an_explanation \
+	tests/study/test_explain.py::test_every_cost_line_of_the_lab_belongs_to_a_resource
+
+synth: $(SYNTH_DEPS) $(if $(LAB),lab-check)
+	npx cdk synth --quiet -c stage=$(STAGE) $(LAB_CONTEXT)
+	@echo "Templates for stage '$(STAGE)'$(if $(LAB), of $(LAB),) are in cdk.out/"
 
 synth-all: $(SYNTH_DEPS)
 	npx cdk synth --quiet -c stage=sandbox
@@ -149,7 +167,18 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP) $(SYNTH_DEPS) | mariadb
 	$(PYTEST)
 
+ifeq ($(LAB),)
 test: lint typecheck unit
+else
+# mypy stays in the full `make test`: it checks the whole tree, whichever lab changed.
+test: lab-check lint lab-unit
+endif
+
+lab-check: $(RUNTIME_STAMP)
+	$(CHECK_LAB)
+
+lab-unit: $(DEV_STAMP) $(SYNTH_DEPS) lab-check | mariadb
+	CLOUDOPS_LABS="$(LAB)" $(PYTEST) tests/$(subst -,_,$(LAB)) $(LAB_GATES)
 
 snapshot-update: $(DEV_STAMP) $(SYNTH_DEPS)
 	pytest tests/test_snapshots.py --snapshot-update
