@@ -12,7 +12,7 @@ VENV := .venv
 STAGE ?= sandbox
 # The venv first on PATH: jsii starts whichever `node` it finds first, and the
 # system one may be an unsupported Node 20.
-export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # A deprecated CDK API is an error, at synth and in tests: labs are examples people copy.
 export JSII_DEPRECATED := fail
