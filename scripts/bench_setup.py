@@ -45,8 +45,13 @@ def cold_setup(installer: str, python: str = sys.executable) -> float:
             f"{venv}/.dev-installed",
         ]  # fmt: skip
         started = time.perf_counter()
-        subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        return time.perf_counter() - started
+        finished = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        if finished.returncode != 0:
+            # Only then: pip warns on stderr about every index of this machine's configuration it cannot read.
+            sys.stderr.write(finished.stdout + finished.stderr)
+            finished.check_returncode()
+        return seconds
 
 
 def measure(runs: int, python: str = sys.executable) -> dict[str, list[float]]:
@@ -61,7 +66,7 @@ def measure(runs: int, python: str = sys.executable) -> dict[str, list[float]]:
 def report(samples: dict[str, list[float]]) -> list[str]:
     medians = {installer: statistics.median(seconds) for installer, seconds in samples.items()}
     lines = [
-        f"{f'cold set-up, {installer} (new venv, empty caches)':38s} median {medians[installer]:6.2f} s"
+        f"{f'cold set-up with {installer} (empty caches)':38s} median {medians[installer]:6.2f} s"
         f"  (min {min(seconds):.2f}, max {max(seconds):.2f})"
         for installer, seconds in samples.items()
     ]
