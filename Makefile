@@ -71,7 +71,7 @@ help:
 	@echo "make test LAB=<lab>      ruff, then that lab's tests and every gate on its stacks alone"
 	@echo "make setup [INSTALLER=pip]  the venv and pinned packages (uv by default), the CLI, the layers"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
-	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput, orders API"
+	@echo "make bench [BENCH_ARGS=\"--runs 1\"]  medians: cold set-up (uv, pip), test suite, make synth, each lab's synth/test LAB=, labs' own benches"
 	@echo "make api-local [API_PORT=3000]  the serverless-api lab's orders API on 127.0.0.1, offline"
 	@echo "make pymysql-layer       build the db-lambda function's pymysql layer into build/pymysql-layer/"
 	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
@@ -184,8 +184,10 @@ lab-unit: $(DEV_STAMP) $(SYNTH_DEPS) lab-check | $(if $(filter db-lambda,$(LAB))
 snapshot-update: $(DEV_STAMP) $(SYNTH_DEPS)
 	pytest tests/test_snapshots.py --snapshot-update
 
+# BENCH_ARGS="--runs 1 --setup-runs 0": fewer runs, no cold set-ups (see scripts/bench.py).
+BENCH_ARGS ?=
 bench: $(DEV_STAMP) $(SYNTH_DEPS)
-	$(VENV)/bin/python -m scripts.bench
+	$(VENV)/bin/python -m scripts.bench $(BENCH_ARGS)
 	$(VENV)/bin/python -m scripts.queue_worker.bench
 	$(VENV)/bin/python -m scripts.s3_events.bench
 	$(VENV)/bin/python -m scripts.serverless_api.bench
