@@ -122,24 +122,34 @@ def lab_loops(runs: int, full_synth: float) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (default 3)")
+    parser.add_argument(
+        "--warm-ups", type=int, default=1, help="discarded runs of the suite and each synth first (default 1)"
+    )
     parser.add_argument("--setup-runs", type=int, default=1, help="cold set-ups per installer (default 1; 0: none)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error(f"--runs must be at least 1, got {args.runs}")
+    if args.warm_ups < 0:
+        parser.error(f"--warm-ups must be at least 0, got {args.warm_ups}")
     if args.setup_runs < 0:
         parser.error(f"--setup-runs must be at least 0, got {args.setup_runs}")
     if shutil.which("node") is None or not str(shutil.which("node")).startswith(str(REPO_ROOT)):
         os.environ["PATH"] = f"{REPO_ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"
 
     workers = os.environ.get("PYTEST_WORKERS", "auto")
-    print(f"{os.cpu_count()} cores, pytest workers: {workers}; {args.runs} warm runs each (after 1 discarded warm-up)")
+    print(
+        f"{os.cpu_count()} cores, pytest workers: {workers}; {args.runs} warm runs each"
+        f" (after {args.warm_ups} discarded warm-up(s)); load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     if args.setup_runs:
         print("\n".join(bench_setup.report(bench_setup.measure(args.setup_runs))), flush=True)
     env = {**os.environ, "PYTEST_ADDOPTS": f"{os.environ.get('PYTEST_ADDOPTS', '')} {DURATIONS}".strip()}
     medians: dict[str, float] = {}
     parts: list[dict[str, float]] = []
     for label, command in COMMANDS.items():
-        timed_run(command, env)
+        for _ in range(args.warm_ups):
+            timed_run(command, env)
         runs = [timed_run(command, env) for _ in range(args.runs)]
         samples = sorted(seconds for seconds, _ in runs)
         if label == PYTEST:
