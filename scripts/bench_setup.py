@@ -30,8 +30,8 @@ INSTALLERS = ("uv", "pip")
 TARGET_SHARE = 1 / 5
 
 
-def cold_setup(installer: str, python: str = sys.executable) -> float:
-    """Wall seconds of the Makefile's Python set-up with `installer`, in a new venv with empty caches."""
+def cold_setup(installer: str, python: str = sys.executable) -> dict[str, float]:
+    """Wall seconds of each step of the Makefile's Python set-up with `installer`: a new venv, empty caches."""
     with tempfile.TemporaryDirectory(prefix=f"bench-setup-{installer}-") as folder:
         root = Path(folder)
         env = {
@@ -40,36 +40,54 @@ def cold_setup(installer: str, python: str = sys.executable) -> float:
             "PIP_CACHE_DIR": str(root / "pip-cache"),
         }
         venv = root / "venv"
-        command = [
-            "make", "--no-print-directory", f"VENV={venv}", f"INSTALLER={installer}", f"PYTHON={python}",
-            f"{venv}/.dev-installed",
-        ]  # fmt: skip
-        started = time.perf_counter()
-        finished = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
-        seconds = time.perf_counter() - started
-        if finished.returncode != 0:
-            # Only then: pip warns on stderr about every index of this machine's configuration it cannot read.
-            sys.stderr.write(finished.stdout + finished.stderr)
-            finished.check_returncode()
+        # One make call per target, in the order make builds them, so that each step is timed alone.
+        steps = {
+            "venv": f"{venv}/bin/python",
+            "uv itself": f"{venv}/.uv-installed",
+            "packages": f"{venv}/.dev-installed",
+        }
+        if installer != "uv":
+            del steps["uv itself"]
+        seconds: dict[str, float] = {}
+        for step, target in steps.items():
+            command = [
+                "make",
+                "--no-print-directory",
+                f"VENV={venv}",
+                f"INSTALLER={installer}",
+                f"PYTHON={python}",
+                target,
+            ]
+            started = time.perf_counter()
+            finished = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
+            seconds[step] = time.perf_counter() - started
+            if finished.returncode != 0:
+                # Only then: pip warns on stderr about every index of this machine's configuration it cannot read.
+                sys.stderr.write(finished.stdout + finished.stderr)
+                finished.check_returncode()
         return seconds
 
 
-def measure(runs: int, python: str = sys.executable) -> dict[str, list[float]]:
-    """Seconds of each run by installer; the installers alternate so that both see the same machine."""
-    samples: dict[str, list[float]] = {installer: [] for installer in INSTALLERS}
+def measure(runs: int, python: str = sys.executable) -> dict[str, list[dict[str, float]]]:
+    """The steps' seconds of each run by installer; the installers alternate so that both see the same machine."""
+    samples: dict[str, list[dict[str, float]]] = {installer: [] for installer in INSTALLERS}
     for _ in range(runs):
         for installer in INSTALLERS:
             samples[installer].append(cold_setup(installer, python))
     return samples
 
 
-def report(samples: dict[str, list[float]]) -> list[str]:
-    medians = {installer: statistics.median(seconds) for installer, seconds in samples.items()}
-    lines = [
-        f"{f'cold set-up with {installer} (empty caches)':38s} median {medians[installer]:6.2f} s"
-        f"  (min {min(seconds):.2f}, max {max(seconds):.2f})"
-        for installer, seconds in samples.items()
-    ]
+def report(samples: dict[str, list[dict[str, float]]]) -> list[str]:
+    lines = []
+    medians = {}
+    for installer, runs in samples.items():
+        totals = sorted(sum(run.values()) for run in runs)
+        medians[installer] = statistics.median(totals)
+        steps = ", ".join(f"{step} {statistics.median(run[step] for run in runs):.1f} s" for step in runs[0])
+        lines.append(
+            f"{f'cold set-up with {installer} (empty caches)':38s} median {medians[installer]:6.2f} s"
+            f"  (min {totals[0]:.2f}, max {totals[-1]:.2f}; {steps})"
+        )
     share = medians["uv"] / medians["pip"]
     lines.append(f"{'uv / pip':38s} {share:6.2f}   (target: at most {TARGET_SHARE:.2f})")
     return lines

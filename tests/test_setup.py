@@ -55,12 +55,14 @@ def test_an_unknown_installer_is_one_line(tmp_path: Path) -> None:
     assert "INSTALLER=poetry: must be uv (the default) or pip.  Stop." in result.stderr
 
 
-def test_the_setup_bench_reports_both_installers_and_their_share() -> None:
-    lines = report({"uv": [9.0, 8.0, 10.0], "pip": [70.0, 60.0, 80.0]})
+def test_the_setup_bench_reports_both_installers_their_steps_and_their_share() -> None:
+    uv_runs = [{"venv": 3.0, "uv itself": 2.0, "packages": 4.0}, {"venv": 2.0, "uv itself": 2.0, "packages": 4.0}]
+    pip_runs = [{"venv": 3.0, "packages": 67.0}, {"venv": 3.0, "packages": 77.0}]
+    lines = report({"uv": uv_runs, "pip": pip_runs})
     assert lines[0].startswith("cold set-up with uv (empty caches)")
-    assert "median   9.00 s  (min 8.00, max 10.00)" in lines[0]
-    assert "median  70.00 s" in lines[1]
-    assert lines[2].split() == ["uv", "/", "pip", "0.13", "(target:", "at", "most", "0.20)"]
+    assert lines[0].endswith("median   8.50 s  (min 8.00, max 9.00; venv 2.5 s, uv itself 2.0 s, packages 4.0 s)")
+    assert lines[1].endswith("median  75.00 s  (min 70.00, max 80.00; venv 3.0 s, packages 72.0 s)")
+    assert lines[2].split() == ["uv", "/", "pip", "0.11", "(target:", "at", "most", "0.20)"]
 
 
 @pytest.mark.parametrize("pins", ["requirements.txt", "requirements-dev.txt"])
