@@ -17,8 +17,12 @@ from stacks.config import ConfigError, load_stage_config
 from stacks.labs import LABS, labs_named
 
 
-def main() -> int:
-    app = cdk.App()
+def main(app: cdk.App | None = None) -> int:
+    """Builds and synthesizes the app; the CDK CLI passes context and output folder in the environment.
+
+    Tests pass their own App (context and outdir set): jsii's Node process reads the environment once.
+    """
+    app = app or cdk.App()
     context = {key: app.node.try_get_context(key) for key in ("stage", "stages")}
     if context["stage"] is None:
         del context["stage"]

@@ -10,11 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aws_cdk as cdk
 import pytest
 
+import app
 from scripts import lab_check
 from stacks.config import REPO_ROOT, cdk_json_context
 from stacks.labs import LABS, lab_named, labs_named
+from tests import conftest
 from tests.harness import LABS_VARIABLE
 
 ALLOWED = ", ".join(lab.name for lab in LABS)
@@ -40,29 +43,28 @@ def test_lab_check_says_what_is_wrong_in_one_line(capsys: pytest.CaptureFixture[
     assert capsys.readouterr().err.startswith("error: no lab given: name one with LAB=<lab>")
 
 
-def run_app(context: dict[str, object], outdir: Path) -> subprocess.CompletedProcess[str]:
-    """app.py as the CDK CLI runs it: the context in CDK_CONTEXT_JSON, the assembly into CDK_OUTDIR."""
-    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(outdir)}
-    return subprocess.run(
-        [sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=180, check=False
-    )
+def run_app(context: dict[str, object], outdir: Path) -> int:
+    """app.py's main, in this process (its jsii is running: a subprocess would pay a second Node start),
+    with the context the CLI would pass (`-c labs=...`)."""
+    return app.main(cdk.App(context=context, outdir=str(outdir), builtin_cloud_formation_validation=False))
 
 
 def test_the_labs_context_key_puts_only_those_stacks_in_the_assembly(tmp_path: Path) -> None:
-    result = run_app({**cdk_json_context(), "stage": "sandbox", "labs": "fanout"}, tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert run_app({**cdk_json_context(), "stage": "sandbox", "labs": "billing-alarm"}, tmp_path) == 0
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     stacks = [
         name for name, artifact in manifest["artifacts"].items() if artifact["type"] == "aws:cloudformation:stack"
     ]
-    assert stacks == ["Fanout"]
-    assert sorted(path.name for path in tmp_path.glob("*.template.json")) == ["Fanout.template.json"]
+    assert stacks == ["BillingAlarm"]
+    assert sorted(path.name for path in tmp_path.glob("*.template.json")) == ["BillingAlarm.template.json"]
 
 
-def test_an_unknown_lab_in_the_context_stops_the_app_in_one_line(tmp_path: Path) -> None:
-    result = run_app({**cdk_json_context(), "stage": "sandbox", "labs": "fan-out"}, tmp_path)
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [f"error: unknown lab 'fan-out': must be one of {ALLOWED}"]
+def test_an_unknown_lab_in_the_context_stops_the_app_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_app({**cdk_json_context(), "stage": "sandbox", "labs": "fan-out"}, tmp_path) == 1
+    assert capsys.readouterr().err == f"error: unknown lab 'fan-out': must be one of {ALLOWED}\n"
+    assert not (tmp_path / "manifest.json").exists()
 
 
 def lab_pytest_command(lab: str) -> list[str]:
@@ -117,16 +119,18 @@ def test_make_test_lab_collects_that_labs_tests_and_only_its_cases_of_every_gate
     assert len([node_id for node_id in ids if "fanout" in node_id and "tests/fanout/" not in node_id]) >= 10
 
 
-def test_an_unknown_lab_in_the_variable_is_a_usage_error() -> None:
-    env = {**os.environ, LABS_VARIABLE: "fan-out"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests/test_registry.py"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == pytest.ExitCode.USAGE_ERROR
-    assert f"ERROR: {LABS_VARIABLE}: unknown lab 'fan-out': must be one of {ALLOWED}" in result.stderr.splitlines()
+def test_an_unknown_lab_in_the_variable_is_a_usage_error(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(LABS_VARIABLE, "fan-out")
+    with pytest.raises(pytest.UsageError, match=re.escape(f"{LABS_VARIABLE}: unknown lab 'fan-out': must be one of")):
+        conftest.pytest_configure(request.config)
+
+
+def test_a_run_of_one_lab_refuses_to_rewrite_snapshots(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(LABS_VARIABLE, "fanout")
+    monkeypatch.setattr(request.config.option, "update_snapshots", True)
+    with pytest.raises(pytest.UsageError, match=f"rewrites every lab's snapshots: unset {LABS_VARIABLE}"):
+        conftest.pytest_configure(request.config)
