@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from stacks.labs import LABS
 from tests.harness import SynthesizedStage, resources_of_type
 
 
@@ -19,7 +18,7 @@ def owned_log_group_of(function_id: str, function: dict[str, Any], template: dic
 
 
 def test_every_function_logs_to_a_group_the_stack_owns_with_retention(each_variant: SynthesizedStage) -> None:
-    for lab in LABS:
+    for lab in each_variant.labs:
         template = each_variant.template_json(lab.stack_id)
         for function_id, function in resources_of_type(template, "AWS::Lambda::Function").items():
             group = owned_log_group_of(function_id, function, template)
@@ -28,7 +27,7 @@ def test_every_function_logs_to_a_group_the_stack_owns_with_retention(each_varia
 
 
 def test_the_sandbox_keeps_nothing(sandbox: SynthesizedStage) -> None:
-    for lab in LABS:
+    for lab in sandbox.labs:
         template = sandbox.template_json(lab.stack_id)
         kept = {
             logical_id: resource.get("DeletionPolicy")
