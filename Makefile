@@ -71,7 +71,7 @@ LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage
 
 .PHONY: help setup synth synth-all test lint typecheck unit lab-check lab-unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
 .PHONY: preflight deploy verify destroy leftovers diagram explain cost compare
-.PHONY: test-lambda drift ci-role ci-role-destroy workflows rehearse rehearse-setup rehearse-ci
+.PHONY: test-lambda drift ci-role ci-role-destroy workflows rehearse rehearse-setup rehearse-ci rehearse-soak
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
@@ -302,6 +302,11 @@ rehearse: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
 
 # What `make test` rehearses on every change: the two fastest labs (README "Rehearse without an account").
 REHEARSE_CI_LABS := fanout ops-automation
+# Flaky or not: make rehearse-ci RUNS times in a row (docs/sandbox-loop.md quotes the count and median).
+RUNS ?= 10
+rehearse-soak: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
+	$(VENV)/bin/python -m scripts.rehearse.soak --runs $(RUNS)
+
 rehearse-ci: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
 	$(VENV)/bin/python -m scripts.rehearse.run $(foreach lab,$(REHEARSE_CI_LABS),--lab $(lab))
 
