@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from stacks.labs import LABS
 from tests.harness import SynthesizedStage, resources_of_type
 
 
@@ -50,7 +51,7 @@ def test_provider_functions_cannot_recreate_their_log_group_after_destroy(each_v
     logs:CreateLogGroup on *, so the role must deny it, in its own inline policy (an explicit deny
     wins: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)."""
     checked = 0
-    for lab in LABS:
+    for lab in each_variant.labs:
         template = each_variant.template_json(lab.stack_id)
         for function_id, function in resources_of_type(template, "AWS::Lambda::Function").items():
             if "LoggingConfig" in function["Properties"]:
@@ -60,14 +61,15 @@ def test_provider_functions_cannot_recreate_their_log_group_after_destroy(each_v
                 f"{lab.stack_id}/{function_id} may recreate /aws/lambda/<name> after cdk destroy"
             )
             checked += 1
-    assert checked > 0
+    if each_variant.labs == LABS:  # a one-lab run (make test LAB=fanout) may have no provider at all
+        assert checked > 0
 
 
 def test_a_retained_bucket_keeps_its_policy(each_variant: SynthesizedStage) -> None:
     """CloudFormation deletes every resource not marked Retain: a retained bucket whose
     AWS::S3::BucketPolicy keeps the default Delete loses its TLS-only deny and its service grants
     on destroy (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html)."""
-    for lab in LABS:
+    for lab in each_variant.labs:
         template = each_variant.template_json(lab.stack_id)
         buckets = resources_of_type(template, "AWS::S3::Bucket")
         for policy_id, policy in resources_of_type(template, "AWS::S3::BucketPolicy").items():
