@@ -244,7 +244,8 @@ mariadb:
 # need what synth needs; verify and leftovers only read the account (verify's probes, such
 # as the s3-events test image, use the dev packages).
 preflight: $(SYNTH_DEPS)
-	$(VENV)/bin/python -m scripts.sandbox.preflight $(LAB_ARGS) $(if $(YES),--yes)
+	$(VENV)/bin/python -m scripts.sandbox.preflight $(LAB_ARGS) $(if $(YES),--yes) \
+		$(foreach parameter,$(CDK_PARAMETERS),--parameter "$(parameter)")
 
 # CDK_PARAMETERS="Name=value ...": CloudFormation parameters for cdk deploy (the rehearsal's layer).
 CDK_PARAMETERS ?=

@@ -42,13 +42,6 @@ def parse_args(argv: Sequence[str] | None) -> Any:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     deploy = commands.add_parser("deploy", help="preflight, then npx cdk deploy of the lab's stack")
     preflight.add_preflight_arguments(deploy)
-    deploy.add_argument(
-        "--parameter",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a CloudFormation parameter of the stack, passed to cdk deploy --parameters (repeatable)",
-    )
     destroy = commands.add_parser("destroy", help="npx cdk destroy --force of the lab's stack, then leftovers")
     preflight.add_lab_arguments(destroy)
     args = parser.parse_args(argv)

@@ -69,17 +69,42 @@ class Search:
         return tags.get(PROJECT_KEY) == PROJECT_TAG and self.stage in (None, tags.get(STAGE_TAG))
 
 
+# An endpoint that does not offer an API answers with one of these (a local emulator, a
+# partition without the service); AWS itself never does for an API of its model.
+UNOFFERED = {"InvalidAction", "UnknownOperationException", "UnrecognizedClientException", "NotImplemented"}
+
+
 def find(session: Any, regions: Iterable[str], stage: str | None) -> Search:
     search = Search(session, stage)
     for region in regions:
         live = _stacks(search, region)
         _tagged(search, region, live)
-        _log_groups(search, region)
-        _rds_snapshots(search, region)
-        _rds_automated_backups(search, region)
-        _chore_snapshots(search, region)
-        _kms_keys(search, region)
+        for what, finder in (
+            ("log groups", _log_groups),
+            ("RDS snapshots", _rds_snapshots),
+            ("RDS automated backups", _rds_automated_backups),
+            ("EBS snapshots of the snapshot chore", _chore_snapshots),
+            ("KMS keys", _kms_keys),
+        ):
+            _listing(search, region, what, finder)
     return search
+
+
+def _listing(search: Search, region: str, what: str, finder: Any) -> None:
+    """One finder; a listing the endpoint refuses must not hide what the others find.
+
+    Refused for want of permission (or throttled beyond the retries), the items may exist:
+    listed as "cannot be read", billable until seen. An API the endpoint does not offer at
+    all is a note.
+    """
+    try:
+        finder(search, region)
+    except ClientError as error:
+        code = _code(error)
+        if code in UNOFFERED:
+            search.notes.append(f"Not searched: {what} in {region}: this endpoint does not offer the API ({code}).")
+        else:
+            search.add(f"listing:{region}:{what}", resources.unreadable(region, what, "(all)", error))
 
 
 def _stacks(search: Search, region: str) -> set[str]:

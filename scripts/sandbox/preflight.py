@@ -319,6 +319,13 @@ def add_preflight_arguments(parser: OneLineParser) -> None:
     parser.add_argument(
         "--assembly", type=Path, help="read this synthesized cloud assembly instead of running npx cdk synth"
     )
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a CloudFormation parameter of the stack, as cdk deploy --parameters gets it (repeatable)",
+    )
 
 
 def lab_and_stage(parser: OneLineParser, args: Any) -> None:
@@ -360,11 +367,30 @@ def preflight_from_args(
         ask=ask,
         out=out,
         # Read after synthesized_needs, which synthesizes into cdk.out when no --assembly is given.
-        template_for=lambda: assembly.read_template(args.assembly or DEFAULT_ASSEMBLY, lab.stack_id),
+        # The deploy-day checks see the parameter values the deploy will pass (make deploy CDK_PARAMETERS=...).
+        template_for=lambda: with_parameter_values(
+            assembly.read_template(args.assembly or DEFAULT_ASSEMBLY, lab.stack_id), args.parameter
+        ),
     )
     problems = sum(finding.level == "FAIL" for finding in findings)
     print("preflight passed" if not problems else f"preflight failed: {problems} problem(s) above", file=out)
     return 1 if problems else 0
+
+
+def with_parameter_values(template: dict[str, Any], parameters: Sequence[str]) -> dict[str, Any]:
+    """The template as CloudFormation resolves it with `Name=value` parameters passed at deploy.
+
+    A passed value replaces the parameter's Default; for an `AWS::SSM::Parameter::Value<...>`
+    parameter the value is the name of the SSM parameter CloudFormation reads
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+    """
+    given = dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter)
+    declared = template.get("Parameters", {})
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ScriptError(f"--parameter {unknown[0]}: the stack has no such parameter; it has {', '.join(declared)}")
+    merged = {name: {**spec, "Default": given[name]} if name in given else spec for name, spec in declared.items()}
+    return {**template, "Parameters": merged}
 
 
 def parse_args(argv: Sequence[str] | None) -> Any:

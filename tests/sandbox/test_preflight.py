@@ -395,3 +395,14 @@ def test_the_deploy_day_checks_run_on_the_labs_synthesized_template(
     [failure] = [line for line in out.splitlines() if "FAIL" in line]
     assert f'existing_detector_id to "{detector}"' in failure
     assert f"the 1 SSM parameter(s) the template resolves exist in {REGION}" in out
+
+
+def test_parameters_passed_at_deploy_are_what_the_deploy_day_checks_see() -> None:
+    # Found by the rehearsal: the layer parameter it passes (make deploy CDK_PARAMETERS=...)
+    # was checked under its template default, a public name the emulator does not have.
+    template = {"Parameters": {"Layer": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/aws/service/x"}}}
+    resolved = preflight.with_parameter_values(template, ["Layer=/mine/layer"])
+    assert resolved["Parameters"]["Layer"] == {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/mine/layer"}
+    assert preflight.with_parameter_values(template, []) == template
+    with pytest.raises(ScriptError, match="--parameter Layr: the stack has no such parameter; it has Layer"):
+        preflight.with_parameter_values(template, ["Layr=/mine"])
