@@ -140,6 +140,8 @@ def test_destroy_fails_when_its_own_lab_left_something(aws: Any, capsys: pytest.
 def test_deploy_passes_cloudformation_parameters(aws: Any, sandbox: SynthesizedStage) -> None:
     bootstrap(aws, REGION)
     cdk = FakeCdk()
-    argv = ["deploy", "--lab", "fanout", "--assembly", str(sandbox.outdir), "--parameter", "Layer=/mine"]
+    # The bootstrap version's parameter name, passed as it is: a parameter the stack has.
+    parameter = "BootstrapVersion=/cdk-bootstrap/hnb659fds/version"
+    argv = ["deploy", "--lab", "fanout", "--assembly", str(sandbox.outdir), "--parameter", parameter]
     assert deploy.main(argv, session=aws, runner=cdk) == 0
-    assert cdk.commands == [["npx", "cdk", "deploy", "Fanout", "-c", "stage=sandbox", "--parameters", "Layer=/mine"]]
+    assert cdk.commands == [["npx", "cdk", "deploy", "Fanout", "-c", "stage=sandbox", "--parameters", parameter]]
