@@ -271,7 +271,7 @@ LABS: tuple[Lab, ...] = (
             "001 'Black Belt: multi-region failover'",
             "002 'Route 53' routing policies, health checks, Alias records",
         ),
-        description="CloudOps CDK Labs: multi-region failover, Route 53 failover records between two regions (guide 002)",
+        description="CloudOps CDK Labs: multi-region failover, Route 53 failover records, two regions (guide 002)",
         stacks=(
             LabStack("MultiRegionFailoverPrimary", "PrimaryRegionStack", "primary"),
             LabStack("MultiRegionFailoverSecondary", "SecondaryRegionStack", "secondary"),

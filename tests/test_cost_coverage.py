@@ -24,7 +24,8 @@ PRICED_MONTHLY = {
 def test_the_cost_model_prices_every_one_the_template_holds(
     lab: Lab, resource_type: str, each_variant: SynthesizedStage
 ) -> None:
-    resources = each_variant.template_json(lab.stack_id)["Resources"].values()
+    # Every stack of the lab: a multi-region lab's cost model prices both regions.
+    resources = [r for stack_id in lab.stack_ids for r in each_variant.template_json(stack_id)["Resources"].values()]
     in_template = sum(1 for resource in resources if resource["Type"] == resource_type)
     item_prefix, price = PRICED_MONTHLY[resource_type]
     lines = lab.cost_lines(each_variant.config.sections[lab.package])

@@ -27,6 +27,7 @@ def _label(value: str) -> str:
     return value
 
 
+_EXAMPLE_UUID = "11111111-2222-3333-4444-555555555555"
 ZoneName = Annotated[str, AfterValidator(_zone_name)]
 RecordLabel = Annotated[str, AfterValidator(_label)]
 
@@ -67,8 +68,8 @@ class MultiRegionFailoverConfig(LabSection):
     )
 
     ALL_OPTIONS: ClassVar[Mapping[str, Any]] = {
-        "primary_certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
-        "secondary_certificate_arn": "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-666666666666",
+        "primary_certificate_arn": f"arn:aws:acm:us-east-1:123456789012:certificate/{_EXAMPLE_UUID}",
+        "secondary_certificate_arn": f"arn:aws:acm:eu-west-1:123456789012:certificate/{_EXAMPLE_UUID}",
         "alarm_email": "ops@example.com",
     }
 
@@ -83,7 +84,10 @@ class MultiRegionFailoverConfig(LabSection):
                 "secondary_region", self.secondary_region, f"must differ from primary_region ({self.primary_region})"
             )
         # An ALB takes only a certificate of its own region (ACM certificates are regional).
-        for field, region in (("primary_certificate_arn", self.primary_region), ("secondary_certificate_arn", self.secondary_region)):
+        for field, region in (
+            ("primary_certificate_arn", self.primary_region),
+            ("secondary_certificate_arn", self.secondary_region),
+        ):
             arn = getattr(self, field)
             if arn is not None and arn.split(":")[3] != region:
                 raise FieldError(field, arn, f"must be a certificate in {region}, the region of its load balancer")

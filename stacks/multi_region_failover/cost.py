@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from stacks.cost_model import (
     HOURS_PER_MONTH,
+    KMS_KEY_MONTH,
     LAMBDA_ARM64_PER_GB_SECOND,
     LAMBDA_PER_MILLION_REQUESTS,
     PRICES_REVIEWED,
@@ -18,7 +19,6 @@ from stacks.cost_model import (
     hourly,
     monthly,
 )
-from stacks.cost_model import KMS_KEY_MONTH
 from stacks.multi_region_failover.config import MultiRegionFailoverConfig
 
 REGIONS = 2
@@ -68,9 +68,7 @@ def monthly_lines(config: MultiRegionFailoverConfig) -> list[Line]:
         ),
         hourly(f"Public IPv4 addresses ({AZS} per ALB)", REGIONS * AZS, PRICE["public_ipv4_hour"]),
         monthly("Route 53 health check (AWS endpoint)", 1, "check", PRICE["health_check_aws_endpoint_month"]),
-        monthly(
-            "Route 53 health check options (HTTPS, 10 s)", options, "options", PRICE["health_check_option_month"]
-        ),
+        monthly("Route 53 health check options (HTTPS, 10 s)", options, "options", PRICE["health_check_option_month"]),
         monthly("Route 53 hosted zone", 1, "zone", PRICE["hosted_zone_month"]),
         Line("Route 53 queries", "alias A queries to an ALB are free; a learner's few others: ~0", 0.0),
         Line(

@@ -75,7 +75,9 @@ class FailoverRecords:
             "PrimaryRecord",
             zone=self.zone,
             record_name=config.record_name,
-            target=route53.RecordTarget.from_alias(route53_targets.LoadBalancerTarget(primary, _EvaluateTargetHealth())),
+            target=route53.RecordTarget.from_alias(
+                route53_targets.LoadBalancerTarget(primary, _EvaluateTargetHealth())
+            ),
             failover=route53.Failover.PRIMARY,
             set_identifier=f"primary-{config.primary_region}",
             health_check=self.health_check,
@@ -85,7 +87,9 @@ class FailoverRecords:
             "SecondaryRecord",
             zone=self.zone,
             record_name=config.record_name,
-            target=route53.RecordTarget.from_alias(route53_targets.LoadBalancerTarget(secondary, _EvaluateTargetHealth())),
+            target=route53.RecordTarget.from_alias(
+                route53_targets.LoadBalancerTarget(secondary, _EvaluateTargetHealth())
+            ),
             failover=route53.Failover.SECONDARY,
             set_identifier=f"secondary-{config.secondary_region}",
         )

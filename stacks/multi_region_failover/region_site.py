@@ -57,7 +57,9 @@ class RegionSite:
             ip_addresses=ec2.IpAddresses.cidr(VPC_CIDR[role]),
             max_azs=2,
             nat_gateways=0,
-            subnet_configuration=[ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)],
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)
+            ],
         )
         flow_logs = logs.LogGroup(
             scope,
@@ -201,7 +203,9 @@ class RegionSite:
         notify_when_above(
             scope,
             "UnhealthyTargetAlarm",
-            metric=self.target_group.metrics.unhealthy_host_count(period=ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM),
+            metric=self.target_group.metrics.unhealthy_host_count(
+                period=ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM
+            ),
             topic=alerts.topic,
             description="The load balancer sees this region's function as unhealthy (down switch on, or failing)",
         )

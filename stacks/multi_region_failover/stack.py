@@ -7,14 +7,18 @@ Three stacks, deployed in this order (the registry's, stacks/labs.py):
 - `FailoverDnsStack` (primary_region; Route 53 itself is global): the public hosted zone,
   the primary's health check and the failover alias records (dns.FailoverRecords).
 
-Cross-region references: the DNS stack needs each ALB's DNS name and hosted zone id. The
-secondary's are in another region, which CloudFormation exports cannot cross, so the stacks
-set `cross_region_references=True`: CDK then writes the values to SSM parameters in the DNS
-stack's region at deploy (a small custom resource in the producer) and reads them there (one
-in the consumer). Nothing is looked up at synth, `cdk deploy` of the three stacks in order
-needs no parameters, and the custom resources go with the stacks. The alternative, template
-parameters the sandbox loop would copy from outputs to the next deploy, needs a special case
-in every deploy path; see docs/labs/multi-region-failover.md.
+Cross-region references: the DNS stack needs each ALB's DNS name and hosted zone id, and
+the secondary's live in another region, where CloudFormation exports (Fn::ImportValue) cannot
+reach. cdk.json sets "@aws-cdk/core:defaultCrossStackReferences": "weak", so CDK writes such a
+reference as Fn::GetStackOutput, which CloudFormation resolves at deploy, across regions, with
+no export and no custom resource (https://docs.aws.amazon.com/AWSCloudFormation/latest/
+TemplateReference/intrinsic-function-reference-getstackoutput.html). Nothing is looked up at
+synth and no deploy needs parameters. The price of a weak reference: a replaced ALB does not
+update the DNS stack by itself; deploying the lab's three stacks in order (make deploy) does.
+Rejected: `cross_region_references=True` (two custom-resource Lambda functions and SSM
+parameters per region pair, more to audit and to leave behind), and template parameters the
+sandbox loop would copy from one stack's outputs to the next deploy (a special case in every
+deploy path).
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ class RegionStack(cdk.Stack):
         peers: Mapping[str, cdk.Stack],
         **kwargs: Any,
     ) -> None:
-        super().__init__(scope, construct_id, cross_region_references=True, **kwargs)
+        super().__init__(scope, construct_id, **kwargs)
         del peers  # a region's site needs nothing from the other stacks
         self.keep = cdk.RemovalPolicy.RETAIN if protect_data else cdk.RemovalPolicy.DESTROY
         table = self.visits_table(config, protect_data)
@@ -114,10 +118,11 @@ class FailoverDnsStack(cdk.Stack):
         peers: Mapping[str, cdk.Stack],
         **kwargs: Any,
     ) -> None:
-        super().__init__(scope, construct_id, cross_region_references=True, **kwargs)
+        super().__init__(scope, construct_id, **kwargs)
         del protect_data  # a zone holds no data: recreating it from this template restores it
         primary, secondary = peers["primary"], peers["secondary"]
-        assert isinstance(primary, RegionStack) and isinstance(secondary, RegionStack)
+        assert isinstance(primary, RegionStack)
+        assert isinstance(secondary, RegionStack)
         records = FailoverRecords(
             self,
             config=config,
