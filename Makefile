@@ -41,10 +41,12 @@ SYNTH_DEPS := $(RUNTIME_STAMP) $(CLI_STAMP) $(LAYERS)
 LAB ?=
 YES ?=
 LAB_ARGS = --lab "$(LAB)" --stage "$(STAGE)"
+# make failover: which region the drill switches down (none: switch every region up again).
+DOWN ?= primary
 LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage "$(STAGE)")
 
 .PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
-.PHONY: preflight deploy verify destroy leftovers diagram explain cost compare
+.PHONY: preflight deploy verify destroy leftovers failover diagram explain cost compare
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
@@ -61,6 +63,7 @@ help:
 	@echo "make verify LAB=...      prove that the deployed lab works: a table of checks [STAGE=prod]"
 	@echo "make destroy LAB=...     npx cdk destroy --force of the lab's stack, then leftovers [STAGE=prod]"
 	@echo "make leftovers           what of this project is still in the account, and its cost [STAGE=...]"
+	@echo "make failover LAB=multi-region-failover [DOWN=primary|none]  Route 53 failover drill [STAGE=prod]"
 	@echo "make diagram             rewrite the diagram block of each docs/labs/<lab>.md: a Mermaid diagram per stage"
 	@echo "make explain LAB=<lab> [STAGE=prod]  every resource: tier, what it does, cost, what destroy does"
 	@echo "make cost                one table: every lab's monthly cost in every stage"
@@ -171,6 +174,11 @@ destroy: $(SYNTH_DEPS)
 
 leftovers: $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m scripts.sandbox.leftovers $(LEFTOVER_STAGE)
+
+# The multi-region-failover lab's drill (scripts/multi_region_failover/failover.py): it only reads and
+# flips SSM parameters in the account, like verify.
+failover: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.multi_region_failover.failover $(LAB_ARGS) --down "$(DOWN)"
 
 # Study tools (scripts/study/): they synthesize in-process, offline (the layers must be built).
 diagram: $(DEV_STAMP) $(SYNTH_DEPS)
