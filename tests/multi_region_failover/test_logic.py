@@ -6,8 +6,8 @@ import json
 
 import boto3
 import pytest
-
 from failover_site import logic
+
 from stacks.multi_region_failover import names
 from tests.multi_region_failover.conftest import PRIMARY
 

@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
-
 from failover_site import logic
+
 from stacks.multi_region_failover import names
 from tests.multi_region_failover.conftest import PRIMARY, PRIMARY_ALB, RECORD, SECONDARY, SECONDARY_ALB
 
