@@ -46,8 +46,8 @@ LCU_HOURS_ASSUMED = 0.05  # per hour at idle: a few health-check requests a seco
 NOT_COUNTED = (
     f"Prices compiled {PRICES_REVIEWED} (us-east-1 list prices, both regions), not fetched live, free tier "
     "ignored. Not counted: a learner's own requests and DNS queries beyond the assumption, ALB access log and "
-    "flow log storage (KB at lab scale), the custom resources CDK adds for the cross-region references (two "
-    "Lambda functions that run only at deploy), and data transfer."
+    "flow log storage (KB at lab scale), the functions of CDK's custom resources (emptying the log bucket, "
+    "closing the default security group), which run only at deploy and destroy, and data transfer."
 )
 
 
