@@ -74,6 +74,7 @@ def run_checks(
     """The five checks of the module docstring. `stage` is unused: the checks are the same in both."""
     del stage
     public = public_resolver or SystemResolver()
+
     def deployment() -> Deployment:
         return Deployment.from_outputs(outputs)
 

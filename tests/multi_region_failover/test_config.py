@@ -13,6 +13,7 @@ from stacks.multi_region_failover.config import MultiRegionFailoverConfig
 from tests.harness import stage_context
 
 LAB = lab_named("multi-region-failover")
+EU_CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
 
 
 def with_section(stage: str, **changes: Any) -> dict[str, Any]:
@@ -48,9 +49,7 @@ def test_the_regions_come_from_the_section() -> None:
             'multi_region_failover.secondary_region = "us-east-1": must differ from primary_region (us-east-1)',
         ),
         (
-            {
-                "primary_certificate_arn": f"arn:aws:acm:eu-west-1:123456789012:certificate/{'1' * 8}-2222-3333-4444-{'5' * 12}"
-            },
+            {"primary_certificate_arn": EU_CERTIFICATE},
             "must be a certificate in us-east-1, the region of its load balancer",
         ),
         ({"health_check_interval_seconds": 20}, "health_check_interval_seconds = 20: must be one of 10, 30"),
