@@ -27,6 +27,10 @@ class _EvaluateTargetHealth:
     def evaluate_target_health(self) -> bool:
         return True
 
+    @property
+    def hosted_zone_id(self) -> str | None:
+        return None  # the ALB's own canonical hosted zone (LoadBalancerTarget's default)
+
 
 class FailoverRecords:
     """The guide's worked example: PRIMARY -> the primary ALB with a health check; SECONDARY -> the other.
