@@ -315,7 +315,7 @@ def test_make_diagram_keeps_the_hand_written_text_of_a_guide(tmp_path: Path) -> 
     page.write_text(
         f"{hand_written}{generated_blocks.begin('diagram')}\nold\n{generated_blocks.end('diagram')}\nAfter.\n"
     )
-    new = diagram.block(lab, lambda stage: template(Topic=("AWS::SNS::Topic", {})))
+    new = diagram.block(lab, lambda stage, stack_id: template(Topic=("AWS::SNS::Topic", {})))
     assert generated_blocks.rewrite(page, {diagram.BLOCK: new}, root=tmp_path, check=False)
     text = page.read_text()
     assert text.startswith(hand_written)
