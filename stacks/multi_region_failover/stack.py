@@ -59,9 +59,24 @@ class RegionStack(cdk.Stack):
         self.site = RegionSite(
             self, role=self.role, config=config, table=table, certificate_arn=certificate, keep=self.keep
         )
-        cdk.CfnOutput(self, "LoadBalancerDnsName", value=self.site.load_balancer.load_balancer_dns_name)
-        cdk.CfnOutput(self, "DownParameterName", value=self.site.down_switch.parameter_name)
-        cdk.CfnOutput(self, "FunctionLogGroup", value=self.site.function.log_group.log_group_name)
+        cdk.CfnOutput(
+            self,
+            "LoadBalancerDnsName",
+            value=self.site.load_balancer.load_balancer_dns_name,
+            description=f"The {self.role} region's ALB: curl http://<this>/ answers with the region's name",
+        )
+        cdk.CfnOutput(
+            self,
+            "DownParameterName",
+            value=self.site.down_switch.parameter_name,
+            description="SSM parameter: 'true' makes this region's /health answer 503 (make failover flips it)",
+        )
+        cdk.CfnOutput(
+            self,
+            "FunctionLogGroup",
+            value=self.site.function.log_group.log_group_name,
+            description="The site function's log group (aws logs tail <this> --follow)",
+        )
 
     def visits_table(self, config: MultiRegionFailoverConfig, protect_data: bool) -> dynamodb.ITableV2:
         raise NotImplementedError
@@ -91,7 +106,9 @@ class PrimaryRegionStack(RegionStack):
             removal_policy=self.keep,
             replicas=[dynamodb.ReplicaTableProps(region=config.secondary_region, deletion_protection=protect_data)],
         )
-        cdk.CfnOutput(self, "TableName", value=table.table_name)
+        cdk.CfnOutput(
+            self, "TableName", value=table.table_name, description="The visit counter's global table (both regions)"
+        )
         return table
 
 
@@ -130,18 +147,22 @@ class FailoverDnsStack(cdk.Stack):
             secondary=secondary.site.load_balancer,
             https=config.primary_certificate_arn is not None,
         )
+        # Everything verify and the drill need, in one stack's outputs (the one `lab.stack_id` names).
         outputs = {
-            names.OUTPUT_ZONE_ID: records.zone.hosted_zone_id,
-            names.OUTPUT_NAME_SERVERS: cdk.Fn.join(",", records.zone.hosted_zone_name_servers or []),
-            names.OUTPUT_RECORD: config.record_fqdn,
-            names.OUTPUT_HEALTH_CHECK: records.health_check.health_check_id,
-            names.OUTPUT_SCHEME: "https" if config.primary_certificate_arn else "http",
-            names.OUTPUT_PRIMARY_REGION: config.primary_region,
-            names.OUTPUT_SECONDARY_REGION: config.secondary_region,
-            names.OUTPUT_PRIMARY_ALB: primary.site.load_balancer.load_balancer_dns_name,
-            names.OUTPUT_SECONDARY_ALB: secondary.site.load_balancer.load_balancer_dns_name,
-            names.OUTPUT_DOWN_PARAMETER: names.DOWN_PARAMETER,
-            names.OUTPUT_TABLE: names.TABLE_NAME,
+            names.OUTPUT_ZONE_ID: (records.zone.hosted_zone_id, "The public hosted zone"),
+            names.OUTPUT_NAME_SERVERS: (
+                cdk.Fn.join(",", records.zone.hosted_zone_name_servers or []),
+                "The zone's own name servers: dig @<one of these> <RecordName> A",
+            ),
+            names.OUTPUT_RECORD: (config.record_fqdn, "The failover record (PRIMARY and SECONDARY alias A records)"),
+            names.OUTPUT_HEALTH_CHECK: (records.health_check.health_check_id, "The primary's Route 53 health check"),
+            names.OUTPUT_SCHEME: ("https" if config.primary_certificate_arn else "http", "How the ALBs are asked"),
+            names.OUTPUT_PRIMARY_REGION: (config.primary_region, "Region of the primary (active) site"),
+            names.OUTPUT_SECONDARY_REGION: (config.secondary_region, "Region of the secondary (passive) site"),
+            names.OUTPUT_PRIMARY_ALB: (primary.site.load_balancer.load_balancer_dns_name, "The primary ALB"),
+            names.OUTPUT_SECONDARY_ALB: (secondary.site.load_balancer.load_balancer_dns_name, "The secondary ALB"),
+            names.OUTPUT_DOWN_PARAMETER: (names.DOWN_PARAMETER, "Each region's down switch (SSM parameter)"),
+            names.OUTPUT_TABLE: (names.TABLE_NAME, "The visit counter's global table"),
         }
-        for key, value in outputs.items():
-            cdk.CfnOutput(self, key, value=value)
+        for key, (value, description) in outputs.items():
+            cdk.CfnOutput(self, key, value=value, description=description)
