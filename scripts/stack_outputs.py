@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import Any, NoReturn
 
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
+
+from scripts.aws_session import profile_not_found
 
 
 class ScriptError(Exception):
@@ -48,6 +50,9 @@ def run(main: Any, argv: list[str] | None) -> int:
         result: int = main(argv)
     except ScriptError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except ProfileNotFound:
+        print(f"error: {profile_not_found()}", file=sys.stderr)
         return 1
     except (NoCredentialsError, NoRegionError) as error:
         print(f"error: {error} (configure the AWS CLI, or set AWS_PROFILE / AWS_REGION)", file=sys.stderr)

@@ -8,6 +8,8 @@ from typing import Any
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
+from stacks.ci_role.config import CiRoleSettings
+from stacks.components.bucket_policies import retain_policies_of_retained_buckets
 from stacks.components.provider_logs import own_provider_log_groups
 from stacks.config import StageConfig
 from stacks.labs import LABS, PROJECT_TAG, Lab
@@ -52,8 +54,21 @@ def build_app(app: cdk.App, config: StageConfig, labs: Sequence[Lab] = LABS) -> 
             cdk.Tags.of(stack).add("Stage", config.stage)
             cdk.Tags.of(stack).add("Lab", lab.name)
             own_provider_log_groups(stack)
+            retain_policies_of_retained_buckets(stack)
             stacks.append(stack)
     return {stack.node.id: stack for stack in stacks}
+
+
+def build_ci_role(app: cdk.App, settings: CiRoleSettings) -> cdk.Stack:
+    """The CI role's stack (not a lab): tagged like the labs, so leftovers sees it too."""
+    from stacks.ci_role.stack import STACK_ID, CiRoleStack
+
+    stack = CiRoleStack(
+        app, STACK_ID, settings=settings, description="CloudOps CDK Labs: GitHub OIDC role for the sandbox loop"
+    )
+    cdk.Tags.of(stack).add("Project", PROJECT_TAG)
+    cdk.Tags.of(stack).add("Lab", "ci-role")
+    return stack
 
 
 def nag_packs() -> list[Any]:

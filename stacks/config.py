@@ -16,9 +16,10 @@ environment themselves.
 
 from __future__ import annotations
 
+import difflib
 import json
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -37,9 +38,22 @@ class ConfigError(Exception):
     """A bad configuration value; its message is the one line the user sees."""
 
     def __init__(self, key: str, value: Any, allowed: str) -> None:
-        shown = json.dumps(value) if _json_safe(value) else repr(value)
-        super().__init__(f"invalid configuration: {key} = {shown}: {allowed}")
+        super().__init__(f"invalid configuration: {key} = {_shown(value)}: {allowed}")
         self.key = key
+
+    @classmethod
+    def unknown_key(cls, path: str, name: str, value: Any, allowed: Sequence[str]) -> ConfigError:
+        """A key the block does not have: named as unknown, with the closest allowed key if one is close."""
+        closest = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean {closest[0]}? " if closest else ""
+        return cls(f"{path}.{name}", value, f"unknown key; {hint}allowed keys: " + ", ".join(allowed))
+
+
+def _shown(value: Any) -> str:
+    """The value as the user wrote it; an object is a whole block, so it is not printed into the line."""
+    if isinstance(value, Mapping):
+        return "{...}"
+    return json.dumps(value) if _json_safe(value) else repr(value)
 
 
 class FieldError(Exception):
@@ -116,11 +130,44 @@ def stage_names(context: Mapping[str, Any] | None = None) -> list[str]:
     return sorted(stages, key=lambda name: (name != DEFAULT_STAGE, name))
 
 
+def rehearsal_stage(context: Mapping[str, Any] | None = None) -> str | None:
+    """The name of the emulator rehearsal's stage (cdk.json `rehearsal.stage`), if any."""
+    rehearsal = (context or cdk_json_context()).get("rehearsal")
+    return rehearsal.get("stage") if isinstance(rehearsal, Mapping) else None
+
+
+def loop_stage_names(context: Mapping[str, Any] | None = None) -> list[str]:
+    """The stages the sandbox loop accepts: cdk.json's, and the rehearsal's (make rehearse)."""
+    context = context or cdk_json_context()
+    extra = rehearsal_stage(context)
+    return [*stage_names(context), *([extra] if extra else [])]
+
+
+def with_rehearsal_stage(context: Mapping[str, Any]) -> Any:
+    """`stages`, plus the rehearsal's stage: its base stage's block with its overrides.
+
+    The rehearsal (make rehearse, scripts/rehearse/) deploys to a local emulator: the
+    sandbox shape with shorter waits. It lives outside `stages` so that the study tools,
+    the gates and the docs keep exactly the learner's two stages.
+    """
+    stages = context.get("stages")
+    rehearsal = context.get("rehearsal")
+    if not isinstance(rehearsal, Mapping) or not isinstance(stages, Mapping):
+        return stages
+    base, name = rehearsal.get("base"), rehearsal.get("stage")
+    if base not in stages or not isinstance(name, str) or name in stages:
+        raise ConfigError("rehearsal", dict(rehearsal), "needs a new stage name and a base that is one of the stages")
+    block = {key: dict(value) if isinstance(value, Mapping) else value for key, value in stages[base].items()}
+    for key, overrides in dict(rehearsal.get("overrides", {})).items():
+        block[key] = {**block[key], **overrides} if isinstance(block.get(key), dict) else overrides
+    return {**stages, name: block}
+
+
 def load_stage_config(context: Mapping[str, Any]) -> StageConfig:
     """Builds the StageConfig for the stage named by context["stage"] (default sandbox)."""
     from stacks.labs import LABS  # the registry imports lab modules; import it when loading
 
-    stages = context.get("stages")
+    stages = with_rehearsal_stage(context)
     if not isinstance(stages, Mapping) or not stages:
         raise ConfigError("stages", stages, "cdk.json context must hold a 'stages' object with one block per stage")
     stage = context.get("stage", DEFAULT_STAGE)
@@ -133,9 +180,7 @@ def load_stage_config(context: Mapping[str, Any]) -> StageConfig:
     expected = [*STAGE_KEYS, *(lab.package for lab in LABS)]
     unknown = sorted(set(block) - set(expected))
     if unknown:
-        raise ConfigError(
-            f"{path}.{unknown[0]}", block[unknown[0]], "unknown key; allowed keys: " + ", ".join(expected)
-        )
+        raise ConfigError.unknown_key(path, unknown[0], block[unknown[0]], expected)
     missing = [key for key in expected if key not in block]
     if missing:
         raise ConfigError(f"{path}.{missing[0]}", None, "is missing; this block needs: " + ", ".join(expected))
@@ -152,6 +197,10 @@ def parse_section(kind: type[S], raw: Any, path: str) -> S:
     """Validates one lab's block; the first problem becomes a one-line ConfigError."""
     if not isinstance(raw, Mapping):
         raise ConfigError(path, raw, "must be an object")
+    # Unknown keys first: a misspelled key is also a missing one, and "is missing" would hide the typo.
+    unknown = [name for name in raw if name not in kind.model_fields]
+    if unknown:
+        raise ConfigError.unknown_key(path, unknown[0], raw[unknown[0]], list(kind.model_fields))
     try:
         return kind.model_validate(dict(raw))
     except FieldError as problem:
@@ -179,8 +228,6 @@ def _one_line(kind: type[LabSection], error: ErrorDetails, raw: Mapping[str, Any
     kind_of = error["type"]
     if kind_of == "missing":
         return ConfigError(key, None, "is missing; this block needs: " + ", ".join(fields))
-    if kind_of == "extra_forbidden":
-        return ConfigError(key, value, "unknown key; allowed keys: " + ", ".join(fields))
     if kind_of in _TYPE_WORDS:
         return ConfigError(key, value, _TYPE_WORDS[kind_of])
     if kind_of == "tuple_type":

@@ -21,6 +21,16 @@ ARITHMETIC_WIDTH = 32
 # and its alarms. Labs keep their own prices in their cost.py.
 KMS_KEY_MONTH = 1.00  # per customer-managed key, prorated hourly
 CLOUDWATCH_STANDARD_ALARM_MONTH = 0.10  # per standard-resolution alarm metric; the first 10 a month are free
+CUSTOM_METRIC_MONTH = 0.30  # per custom metric (a metric filter's), prorated by the hours it is published
+LOGS_VENDED_INGEST_GB = 0.50  # CloudWatch Logs ingestion of vended logs (VPC flow logs), first 10 TB
+LOGS_STORAGE_GB_MONTH = 0.03
+# Alert topics' keys rotate yearly (alert_topic.py); since April 2024 each of a key's first two
+# rotations adds 1 USD a month and later ones are free (https://aws.amazon.com/kms/pricing/).
+KMS_ROTATION_NOTE = (
+    "Key rotation: the alert topic's key rotates every year, and each of its first two rotations adds "
+    f"{KMS_KEY_MONTH:.2f} USD a month (after a year 1 x {KMS_KEY_MONTH:.2f}, after two years 2 x {KMS_KEY_MONTH:.2f}; "
+    "later rotations are free): not in the lines, as a lab session ends long before the first."
+)
 # Every lab's functions run on arm64 (stacks/components/python_function.py). Free tier ignored.
 LAMBDA_PER_MILLION_REQUESTS = 0.20
 LAMBDA_ARM64_PER_GB_SECOND = 0.0000133334  # the first 6 billion GB-s a month

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 # Before the first aws_cdk import starts jsii: a deprecated CDK API fails the test run,
@@ -15,6 +18,10 @@ os.environ.setdefault("JSII_DEPRECATED", "fail")
 _VENV_BIN = Path(sys.executable).parent
 if (_VENV_BIN / "node").exists():
     os.environ["PATH"] = f"{_VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+
+# The sandbox loop's own records (make drift's last run) go to a folder of the test run,
+# never to the clone's .sandbox-state/ (commands started as processes inherit this).
+os.environ["CLOUDOPS_SANDBOX_STATE"] = tempfile.mkdtemp(prefix="cloudops-sandbox-state-")
 
 import botocore.loaders  # noqa: E402
 import botocore.session  # noqa: E402
@@ -47,6 +54,31 @@ SYNTH_FIXTURES = frozenset(
 SYNTH_GROUP = "synthesized-apps"
 
 
+# The Lambda functions' own code (lambda_src/<function>/): its tests also run on the
+# functions' runtime, Python 3.14 (`make test-lambda`, the ci workflow's lambda job).
+# A test module is one of them when it imports a function's package and neither the
+# stacks nor the scripts: a handler or logic test, not a stack or a learner-tool test.
+LAMBDA_CODE_MARKER = "lambda_code"
+LAMBDA_PACKAGES = frozenset(path.name for path in (Path(__file__).parents[1] / "lambda_src").iterdir() if path.is_dir())
+
+
+@functools.cache
+def imported_packages(path: Path) -> frozenset[str]:
+    """The top-level packages a test file imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return frozenset(names)
+
+
+def is_lambda_code_test(path: Path) -> bool:
+    imported = imported_packages(path)
+    return bool(imported & LAMBDA_PACKAGES) and not imported & {"stacks", "scripts", "aws_cdk"}
+
+
 # tryfirst: xdist reads the groups in its own pytest_collection_modifyitems, which would
 # otherwise run before this one and find no group (measured: every app synthesized twice).
 @pytest.hookimpl(tryfirst=True)
@@ -54,6 +86,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SYNTH_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group(SYNTH_GROUP))
+        elif is_lambda_code_test(Path(str(item.path))):
+            item.add_marker(LAMBDA_CODE_MARKER)
 
 
 def synthesized_stage(variant: str, tmp_path_factory: pytest.TempPathFactory) -> SynthesizedStage:

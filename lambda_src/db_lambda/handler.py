@@ -27,7 +27,7 @@ HOST_VARIABLE = "DB_HOST"
 PORT_VARIABLE = "DB_PORT"
 NAME_VARIABLE = "DB_NAME"
 SECRET_VARIABLE = "DB_SECRET_ARN"
-SSL_MODE_VARIABLE = "DB_SSL_MODE"
+CA_FILE_VARIABLE = "DB_CA_FILE"
 
 logger = Logger(service="db-lambda")
 
@@ -44,14 +44,17 @@ def load_settings(environ: Mapping[str, str]) -> tuple[db.ConnectionSettings, st
     port_text = environ.get(PORT_VARIABLE, "3306").strip()
     if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
         raise MissingConfigurationError(f"{PORT_VARIABLE} must be a port number 1-65535, not {port_text!r}")
-    ssl_mode = environ.get(SSL_MODE_VARIABLE, "VERIFY_IDENTITY").strip()
-    if ssl_mode not in db.SSL_MODES:
-        raise MissingConfigurationError(f"{SSL_MODE_VARIABLE} must be one of {', '.join(db.SSL_MODES)}")
+    ca_file = environ.get(CA_FILE_VARIABLE, "").strip() or db.DEFAULT_CA_FILE
+    if not os.path.isfile(ca_file):
+        raise MissingConfigurationError(
+            f"{CA_FILE_VARIABLE}={ca_file!r} is not a file: the RDS CA bundle ships in the pymysql layer "
+            f"as {db.DEFAULT_CA_FILE} (make pymysql-layer builds it)"
+        )
     settings = db.ConnectionSettings(
         host=environ[HOST_VARIABLE].strip(),
         port=int(port_text),
         database=environ[NAME_VARIABLE].strip(),
-        ssl_mode=ssl_mode,
+        ca_file=ca_file,
     )
     return settings, environ[SECRET_VARIABLE].strip()
 

@@ -84,8 +84,7 @@ def parse_finding(event: Any, account_id: str) -> Target:
     service = service if isinstance(service, dict) else {}
     if service.get("archived") is True:
         raise IgnoredEventError("the finding is archived")
-    additional = service.get("additionalInfo")
-    if isinstance(additional, dict) and additional.get("sample") is True:
+    if is_sample_finding(service):
         # "Generate sample findings" in the console must not lock out a real role.
         raise IgnoredEventError("the finding is a GuardDuty sample finding")
     severity = detail.get("severity")
@@ -99,6 +98,31 @@ def parse_finding(event: Any, account_id: str) -> Target:
     if role_name is None and profile_arn is None:
         raise IgnoredEventError("the finding names no role: no AssumedRole user name and no instance profile")
     return Target(finding_id, finding_type, float(severity), role_name=role_name, instance_profile_arn=profile_arn)
+
+
+def is_sample_finding(service: dict[str, Any]) -> bool:
+    """Whether GuardDuty generated the finding as a sample (console or CreateSampleFindings).
+
+    GuardDuty marks samples in `service.additionalInfo` in two shapes, and both occur:
+    the API's ServiceAdditionalInfo has only `type` and `value`, where `value` is a JSON
+    string (`{"value": "{\"sample\":true}", "type": "default"}`), while EventBridge
+    events of samples have carried a top-level `"sample": true` beside them or instead.
+    https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ServiceAdditionalInfo.html
+    https://docs.aws.amazon.com/guardduty/latest/ug/sample_findings.html
+    """
+    additional = service.get("additionalInfo")
+    if not isinstance(additional, dict):
+        return False
+    if additional.get("sample") is True:
+        return True
+    value = additional.get("value")
+    if not isinstance(value, str):
+        return False
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(decoded, dict) and decoded.get("sample") is True
 
 
 def token_issue_cutoff(now: datetime) -> str:

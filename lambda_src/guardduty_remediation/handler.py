@@ -2,9 +2,11 @@
 
 Returns what it did: {"status": "ignored" | "dry_run" | "remediated" | "failed", ...}.
 An event it does not act on is logged as a warning with the reason and ignored (no
-retry). A role that does not exist, or that IAM will not let anyone change (a
-service-linked role), is a "failed" result: retrying would not help. Any other AWS
-error is raised, so Lambda retries the event and the Errors alarm sees it.
+retry). A role that does not exist, that IAM will not let anyone change (a
+service-linked role), or that this function may not change (AccessDenied: the role is
+not tagged GuardDutyRemediable=true, or it is one the function's policy protects) is a
+"failed" result, alerted with what to do: retrying would not help. Any other AWS error is
+raised, so Lambda retries the event and the Errors alarm sees it.
 """
 
 from __future__ import annotations
@@ -29,8 +31,12 @@ from guardduty_remediation.finding import (
 )
 
 SERVICE = "guardduty-remediation"
+# The tag that lets the function's role write to a role (stacks/security_baseline/findings.py).
+REMEDIABLE_TAG = ("GuardDutyRemediable", "true")
+# IAM's query API answers a refused call with the code AccessDenied.
+ACCESS_DENIED = "AccessDenied"
 # IAM errors that a retry cannot fix.
-FINAL_ERRORS = frozenset({"NoSuchEntity", "UnmodifiableEntity"})
+FINAL_ERRORS = frozenset({"NoSuchEntity", "UnmodifiableEntity", ACCESS_DENIED})
 
 logger = Logger(service=SERVICE)
 
@@ -96,6 +102,12 @@ def _failed(
         "role_name": role_name,
         "reason": f"{_code(error)}: {error.response.get('Error', {}).get('Message', '')}",
     }
+    if _code(error) == ACCESS_DENIED and role_name is not None:
+        result["action"] = (
+            f"this function may change only roles tagged {REMEDIABLE_TAG[0]}={REMEDIABLE_TAG[1]} that are not "
+            "bootstrap or administrator roles: revoke the role's sessions by hand (IAM console, the role, "
+            "Revoke active sessions), or tag the role and let the next finding do it"
+        )
     logger.error("remediation failed", extra=result)
     _notify(settings, gateway, result)
     return result

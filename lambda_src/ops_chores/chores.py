@@ -8,7 +8,7 @@ the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -43,8 +43,11 @@ class Ec2(Protocol):
     def stop_instance(self, instance_id: str, *, dry_run: bool) -> None: ...
 
 
-def snapshot_volumes(ec2: Ec2, run: Run) -> Summary:
+def snapshot_volumes(ec2: Ec2, run: Run, owner_tags: Mapping[str, str] | None = None) -> Summary:
     """Snapshots every volume tagged Backup=true once per day (the run's UTC date).
+
+    Each snapshot gets the guide's tags, its source volume and `owner_tags` (the stack's
+    Project, Stage and Lab): it outlives the stack, and `make leftovers` finds it by them.
 
     Idempotent: a volume that already has an AutoCreated snapshot tagged with today's date
     (pending or completed, from an earlier or retried run) is skipped.
@@ -71,7 +74,7 @@ def snapshot_volumes(ec2: Ec2, run: Run) -> Summary:
             snapshot_id = ec2.create_snapshot(
                 volume_id,
                 snapshot_description(volume_id, run.day),
-                snapshot_tags(volume_id, run.day),
+                snapshot_tags(volume_id, run.day, owner_tags),
                 dry_run=run.dry_run,
             )
         except AWS_ERRORS as error:

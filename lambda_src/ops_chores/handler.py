@@ -27,7 +27,7 @@ Chore = Callable[[Gateway, Run, Settings], Summary]
 
 @logger.inject_lambda_context
 def snapshot_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return run_chore(lambda gateway, run, _: chores.snapshot_volumes(gateway, run), event)
+    return run_chore(lambda gateway, run, settings: chores.snapshot_volumes(gateway, run, settings.owner_tags), event)
 
 
 @logger.inject_lambda_context

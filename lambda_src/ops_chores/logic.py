@@ -6,6 +6,7 @@ with plain values.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ DATE_TAG = "Date"
 SOURCE_VOLUME_TAG = "SourceVolume"
 DEFAULT_RETENTION_DAYS = 30  # the guide's cleanup_old_snapshots(days=30)
 MAX_RETENTION_DAYS = 3650
+# EC2 allows 50 tags per resource; the guide's three come on top of the owner's.
+MAX_OWNER_TAGS = 47
 # SNS refuses a subject over 100 characters.
 MAX_SUBJECT = 100
 SERVICE = "ops-automation"
@@ -45,6 +48,9 @@ class Settings:
     dry_run: bool = True
     retention_days: int = DEFAULT_RETENTION_DAYS
     alert_topic_arn: str | None = None
+    # The stack's own tags (Project, Stage, Lab), put on every snapshot too: the snapshots
+    # outlive the stack, and `make leftovers` finds what is left by the Project tag.
+    owner_tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -52,6 +58,7 @@ class Settings:
             dry_run=_flag(env, "DRY_RUN", default=True),
             retention_days=_retention_days(env.get("RETENTION_DAYS", "").strip()),
             alert_topic_arn=_topic_arn(env.get("ALERT_TOPIC_ARN", "").strip()),
+            owner_tags=_owner_tags(env.get("OWNER_TAGS", "").strip()),
         )
 
 
@@ -91,8 +98,10 @@ def parse_run(event: Any, settings: Settings, now: datetime) -> Run:
     return Run(dry_run=settings.dry_run or forced, now=moment)
 
 
-def snapshot_tags(volume_id: str, day: date) -> dict[str, str]:
-    return {AUTO_CREATED_TAG[0]: AUTO_CREATED_TAG[1], DATE_TAG: day.isoformat(), SOURCE_VOLUME_TAG: volume_id}
+def snapshot_tags(volume_id: str, day: date, owner_tags: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The guide's tags, the source volume and the owner's tags (which never replace the guide's)."""
+    guide = {AUTO_CREATED_TAG[0]: AUTO_CREATED_TAG[1], DATE_TAG: day.isoformat(), SOURCE_VOLUME_TAG: volume_id}
+    return {**(owner_tags or {}), **guide}
 
 
 def snapshot_description(volume_id: str, day: date) -> str:
@@ -190,6 +199,22 @@ def _retention_days(raw: str) -> int:
     if not 1 <= days <= MAX_RETENTION_DAYS:
         raise ConfigurationError(f"RETENTION_DAYS={days} is out of range: use 1-{MAX_RETENTION_DAYS}")
     return days
+
+
+def _owner_tags(raw: str) -> dict[str, str]:
+    if not raw:
+        return {}
+    try:
+        tags = json.loads(raw)
+    except ValueError:
+        tags = None
+    if not isinstance(tags, dict) or not all(isinstance(v, str) and isinstance(k, str) for k, v in tags.items()):
+        raise ConfigurationError(f'OWNER_TAGS={raw!r} is not a JSON object of strings, e.g. {{"Project": "x"}}')
+    if len(tags) > MAX_OWNER_TAGS or any(key.lower().startswith("aws:") for key in tags):
+        raise ConfigurationError(
+            f"OWNER_TAGS has {len(tags)} tag(s): use at most {MAX_OWNER_TAGS}, none starting with aws: (reserved)"
+        )
+    return tags
 
 
 def _topic_arn(raw: str) -> str | None:

@@ -88,7 +88,18 @@ class OrdersTable:
         }
         if start_key is not None:
             request["ExclusiveStartKey"] = _to_attributes(start_key)
-        items = [_from_attributes(item) for item in self.client.query(**request)["Items"]]
+        items: list[dict[str, Any]] = []
+        while True:
+            response = self.client.query(**request)
+            items += [_from_attributes(item) for item in response["Items"]]
+            # A Query stops at 1 MB of data read even when fewer than Limit items matched, and
+            # says so only with LastEvaluatedKey: an empty or short response with that key is
+            # not the end of the user's orders. Go on from there for the items still missing.
+            # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html
+            if len(items) > limit or "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            request["Limit"] = limit + 1 - len(items)
         if len(items) <= limit:
             return Page(items, None)
         last = items[limit - 1]

@@ -12,6 +12,7 @@ would cost one DynamoDB call per message instead of one per 25.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -36,11 +37,18 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, l
         raise MissingConfigurationError(
             f"environment variable {TABLE_NAME_VARIABLE} is not set: the table name is unknown"
         )
-    return process_records(event.get("Records", []), table_name=table_name)
+    # Retries of throttled writes last as long as the invocation has time (store.RetryBudget).
+    return process_records(
+        event.get("Records", []), table_name=table_name, remaining_ms=context.get_remaining_time_in_millis
+    )
 
 
 def process_records(
-    records: list[dict[str, Any]], *, table_name: str, client: Any = None
+    records: list[dict[str, Any]],
+    *,
+    table_name: str,
+    client: Any = None,
+    remaining_ms: Callable[[], int] | None = None,
 ) -> dict[str, list[dict[str, str]]]:
     failed_ids: list[str] = []
     message_ids_by_key: dict[store.Key, list[str]] = {}
@@ -63,7 +71,7 @@ def process_records(
         readings.append(reading)
         message_ids_by_key.setdefault(reading.key, []).append(message_id)
 
-    result = store.write_readings(readings, table_name=table_name, client=client)
+    result = store.write_readings(readings, table_name=table_name, client=client, remaining_ms=remaining_ms)
     for key, reason in result.failed.items():
         logger.error("write failed", extra={"zipcode": key[0], "observed_at": key[1], "reason": reason})
         failed_ids.extend(message_ids_by_key[key])

@@ -5,10 +5,20 @@
 - Items with the same key are sent once per call: DynamoDB rejects a whole
   BatchWriteItem that names one key twice. Redelivered copies of a reading overwrite
   the same item, so writing it once is enough.
-- UnprocessedItems and throttling are retried a bounded number of times with
-  exponential backoff and full jitter; whatever still fails is returned to the
-  caller, never dropped. botocore's own retries are off so that this is the one
-  retry budget and it fits inside the function timeout.
+- UnprocessedItems and throttling are retried with exponential backoff and full
+  jitter for as long as the invocation has time left (RetryBudget): whatever still
+  fails is returned to the caller, never dropped. botocore's own retries are off, and
+  its timeouts short, so that this is the one retry budget and it fits inside the
+  function timeout.
+
+Why the time, not a count: under sustained throttling a fixed 5 attempts (about 1.5 s
+of backoff) per receive sends a valid reading to the dead-letter queue after
+max_receive_count receives, about 9 minutes with the lab's settings, having tried to
+write it for a few seconds. Failed messages only come back after the queue's visibility
+timeout (6x the function timeout), so retrying inside the invocation until it is nearly
+out of time costs no delay and multiplies the time spent trying to write.
+https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+https://docs.aws.amazon.com/lambda/latest/dg/python-context.html (get_remaining_time_in_millis)
 """
 
 from __future__ import annotations
@@ -27,9 +37,19 @@ from botocore.exceptions import BotoCoreError, ClientError
 from queue_worker.logic import Reading
 
 MAX_ITEMS_PER_CALL = 25
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # without an invocation clock (scripts, tests): a fixed number of attempts
 BASE_DELAY_SECONDS = 0.05
 MAX_DELAY_SECONDS = 1.0
+# A BatchWriteItem of 25 small items answers in milliseconds; botocore's 60 s defaults
+# would let one hung call outlast the whole invocation.
+CONNECT_TIMEOUT_SECONDS = 1
+READ_TIMEOUT_SECONDS = 2
+# A retry starts only if, after its backoff, this much of the invocation is left: one
+# call's worst case (connect + read timeout) and half a second to log and reply.
+RESERVE_MS = (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) * 1000 + 500
+# A ceiling even with the clock (a clock that does not advance must not loop forever): far
+# above what fits in the longest function timeout (120 s) with backoff capped at 1 s.
+MAX_TIMED_ATTEMPTS = 200
 RETRYABLE_ERROR_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -52,10 +72,37 @@ class WriteResult:
     calls: int = 0
 
 
+@dataclass(frozen=True)
+class RetryBudget:
+    """Whether another attempt may start.
+
+    With the invocation's clock (the Lambda context's get_remaining_time_in_millis): while,
+    after the backoff, more than `reserve_ms` would be left (and below MAX_TIMED_ATTEMPTS).
+    Without one: `max_attempts`.
+    The first attempt of each chunk is always made.
+    """
+
+    remaining_ms: Callable[[], int] | None = None
+    max_attempts: int = MAX_ATTEMPTS
+    reserve_ms: int = RESERVE_MS
+
+    def allows_retry(self, attempts: int, delay_seconds: float) -> bool:
+        if self.remaining_ms is None:
+            return attempts < self.max_attempts
+        return attempts < MAX_TIMED_ATTEMPTS and self.remaining_ms() - delay_seconds * 1000 > self.reserve_ms
+
+
 @functools.cache
 def default_client() -> Any:
     """Created on first use, not at import: importing the handler needs no credentials or region."""
-    return boto3.client("dynamodb", config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+    return boto3.client(
+        "dynamodb",
+        config=Config(
+            retries={"total_max_attempts": 1, "mode": "standard"},
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
+        ),
+    )
 
 
 def write_readings(
@@ -65,9 +112,15 @@ def write_readings(
     client: Any = None,
     max_attempts: int = MAX_ATTEMPTS,
     sleep: Callable[[float], None] = time.sleep,
+    remaining_ms: Callable[[], int] | None = None,
 ) -> WriteResult:
-    """Writes every reading (last one wins per key); returns which keys were written or failed."""
+    """Writes every reading (last one wins per key); returns which keys were written or failed.
+
+    `remaining_ms` (the Lambda context's get_remaining_time_in_millis) bounds the retries by
+    the invocation's time instead of by `max_attempts`.
+    """
     client = client if client is not None else default_client()
+    budget = RetryBudget(remaining_ms=remaining_ms, max_attempts=max_attempts)
     unique: dict[Key, Reading] = {}
     for reading in readings:
         unique[reading.key] = reading
@@ -75,7 +128,7 @@ def write_readings(
     items = list(unique.values())
     for start in range(0, len(items), MAX_ITEMS_PER_CALL):
         chunk = items[start : start + MAX_ITEMS_PER_CALL]
-        _write_chunk(client, table_name, chunk, result, max_attempts, sleep)
+        _write_chunk(client, table_name, chunk, result, budget, sleep)
     return result
 
 
@@ -93,15 +146,18 @@ def _write_chunk(
     table_name: str,
     chunk: Sequence[Reading],
     result: WriteResult,
-    max_attempts: int,
+    budget: RetryBudget,
     sleep: Callable[[float], None],
 ) -> None:
     pending: list[dict[str, Any]] = [{"PutRequest": {"Item": to_item(reading)}} for reading in chunk]
     reason = ""
     attempts = 0
-    while attempts < max_attempts:
+    while True:
         if attempts:
-            sleep(_backoff(attempts))
+            delay = _backoff(attempts)
+            if not budget.allows_retry(attempts, delay):
+                break
+            sleep(delay)
         attempts += 1
         result.calls += 1
         try:

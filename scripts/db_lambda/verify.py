@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox.checks import CheckResult, Waiter, check
+from scripts.sandbox.rds_secret import secret_status_problem
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 from stacks.labs import lab_named
 
@@ -80,12 +80,13 @@ class Trial:
         managed = instance.get("MasterUserSecret") or {}
         if managed.get("SecretArn") != secret_arn:
             raise AssertionError(f"{identifier}'s master user secret is {managed.get('SecretArn')}, not {secret_arn}")
-        if managed.get("SecretStatus") != "active":
-            raise AssertionError(f"the secret's status is {managed.get('SecretStatus')}, not active")
+        problem = secret_status_problem(managed.get("SecretStatus"))
+        if problem is not None:
+            raise AssertionError(problem)
         described = self.session.client("secretsmanager").describe_secret(SecretId=secret_arn)
         if described.get("OwningService") != "rds":
             raise AssertionError(f"{described['Name']} is owned by {described.get('OwningService')}, not rds")
-        return f"{described['Name']}: managed by RDS for {identifier}, active"
+        return f"{described['Name']}: managed by RDS for {identifier}, {managed['SecretStatus']}"
 
     def proxy_available(self) -> str:
         name = self._output("DbProxyName")
@@ -143,9 +144,9 @@ def main(argv: Sequence[str] | None = None, *, session: Any = None, wait: Waiter
     parser.add_argument("--stack", default=STACK, help=f"the lab's stack name (default {STACK})")
     parser.add_argument("--stage", default="sandbox", choices=("sandbox", "prod"), help="the deployed stage")
     args = parser.parse_args(argv)
-    session = session or boto3.Session()
+    session = session or aws_session()
     if session.region_name is None:
-        raise ScriptError("no AWS region configured: set AWS_REGION (or region in your AWS profile)")
+        raise ScriptError(NO_REGION)
     results = run_checks(session, stack_outputs(session, args.stack), args.stage, wait or Waiter())
     for result in results:
         print(f"{'PASS' if result.passed else 'FAIL'}  {result.name}: {result.detail}")

@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.fanout.events import OrderEvent, sample_events
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 from stacks.fanout.filters import EVENT_TYPES, TOPIC_OUTPUT
@@ -81,7 +80,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 
 def main(argv: Sequence[str] | None = None, session: Any = None) -> int:
     args = parse_args(argv)
-    session = session or boto3.Session(region_name=args.region)
+    session = session or aws_session(args.region)
     topic = topic_arn(stack_outputs(session, args.stack_name), args.stack_name)
     now = datetime.now(UTC)
     # A run id in the order ids keeps this run's events apart from earlier ones in the queues.

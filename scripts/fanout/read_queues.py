@@ -7,6 +7,11 @@ The queue URLs come from the Fanout stack's outputs. Billing gets the SNS envelo
 around each event, analytics the raw event (raw message delivery): the reader unwraps
 both. The table marks each event in the queues it reached, and says where that
 differs from what the subscriptions' filter policies admit.
+
+--keep still spends a receive of each message: SQS has no peek, and every receive counts
+toward the queue's maxReceiveCount (scripts/fanout/receives.py). The reader says how many
+receives each queue's messages have had, and which the next receive moves to the
+dead-letter queue.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.fanout.events import NotAnOrderEventError, OrderEvent, event_from_message
+from scripts.fanout.receives import RECEIVE_COUNT, max_receive_count, receive_count
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 from stacks.fanout.filters import ROUTES, Route
 
@@ -34,6 +39,7 @@ class Received:
     message_id: str
     event: OrderEvent | None
     note: str = ""
+    receives: int = 1  # SQS's ApproximateReceiveCount, this read included
 
 
 def queue_urls(outputs: dict[str, str], stack_name: str) -> dict[str, str]:
@@ -49,7 +55,12 @@ def receive_all(
     """Reads the queue until a receive comes back empty (or `limit` messages), deleting unless `keep`."""
     seen: dict[str, Received] = {}
     while len(seen) < limit:
-        request: dict[str, Any] = {"QueueUrl": queue_url, "MaxNumberOfMessages": 10, "WaitTimeSeconds": wait_s}
+        request: dict[str, Any] = {
+            "QueueUrl": queue_url,
+            "MaxNumberOfMessages": 10,
+            "WaitTimeSeconds": wait_s,
+            "MessageSystemAttributeNames": [RECEIVE_COUNT],
+        }
         if keep:
             request["VisibilityTimeout"] = KEEP_VISIBILITY_S
         messages = sqs.receive_message(**request).get("Messages", [])
@@ -63,11 +74,31 @@ def receive_all(
 
 
 def decode(route: Route, message: dict[str, Any]) -> Received:
+    receives = receive_count(message)
     try:
         event = event_from_message(message["Body"], raw=route.raw_message_delivery)
     except NotAnOrderEventError as error:
-        return Received(route.queue, message["MessageId"], None, str(error))
-    return Received(route.queue, message["MessageId"], event)
+        return Received(route.queue, message["MessageId"], None, str(error), receives)
+    return Received(route.queue, message["MessageId"], event, receives=receives)
+
+
+def kept_receives(received: Iterable[Received], limits: dict[str, int | None]) -> list[str]:
+    """With --keep: per queue, the receives its messages have had of maxReceiveCount, and who is next to go."""
+    lines = []
+    for route in ROUTES:
+        counts = [item.receives for item in received if item.queue == route.queue]
+        limit = limits.get(route.queue)
+        if not counts or limit is None:
+            continue
+        last = sum(count >= limit for count in counts)
+        line = (
+            f"{route.queue}: kept {len(counts)} message(s), received {min(counts)}-{max(counts)} of "
+            f"maxReceiveCount {limit} times (each read counts, --keep too)"
+        )
+        if last:
+            line += f"; {last} will move to its dead-letter queue on the next receive"
+        lines.append(line)
+    return lines
 
 
 def report(received: Iterable[Received]) -> list[str]:
@@ -110,7 +141,11 @@ def report(received: Iterable[Received]) -> list[str]:
 
 def parse_args(argv: Sequence[str] | None) -> Any:
     parser = OneLineParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--keep", action="store_true", help="leave the messages in the queues (default: delete)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the messages in the queues (default: delete); each read still counts toward maxReceiveCount",
+    )
     parser.add_argument("--wait", type=int, default=2, help="long-poll seconds per receive (0-20, default 2)")
     parser.add_argument("--stack-name", default="Fanout", help="the lab's stack (default Fanout)")
     parser.add_argument("--region", help="AWS region of the stack (default: your AWS CLI configuration)")
@@ -122,7 +157,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 
 def main(argv: Sequence[str] | None = None, session: Any = None) -> int:
     args = parse_args(argv)
-    session = session or boto3.Session(region_name=args.region)
+    session = session or aws_session(args.region)
     urls = queue_urls(stack_outputs(session, args.stack_name), args.stack_name)
     sqs = session.client("sqs")
     received: list[Received] = []
@@ -130,6 +165,10 @@ def main(argv: Sequence[str] | None = None, session: Any = None) -> int:
         received += receive_all(sqs, urls[route.queue], route, keep=args.keep, wait_s=args.wait)
     for line in report(received):
         print(line)
+    if args.keep:
+        limits = {route.queue: max_receive_count(sqs, urls[route.queue]) for route in ROUTES}
+        for line in kept_receives(received, limits):
+            print(line)
     return 0
 
 

@@ -14,8 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 
 CHORE_OUTPUTS = {
@@ -69,7 +68,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    session = boto3.Session(region_name=args.region)
+    session = aws_session(args.region)
     outputs = stack_outputs(session, args.stack_name)
     key = CHORE_OUTPUTS[args.chore]
     if key not in outputs:

@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.stack_outputs import OneLineParser, require_output, run, stack_outputs
 
 MAX_LIMIT = 1000
@@ -88,7 +87,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 
 def main(argv: Sequence[str] | None = None, session: Any = None) -> int:
     args = parse_args(argv)
-    session = session or boto3.Session(region_name=args.region)
+    session = session or aws_session(args.region)
     table = require_output(stack_outputs(session, args.stack_name), "TableName", args.stack_name)
     client = session.client("dynamodb")
     response = query(client, table, args.zipcode, args.since, args.until, args.limit)

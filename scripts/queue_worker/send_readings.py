@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.stack_outputs import OneLineParser, ScriptError, require_output, run, stack_outputs
 
 # Zipcodes and typical temperatures, the guide's 90210 first.
@@ -86,7 +85,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 
 def main(argv: Sequence[str] | None = None, session: Any = None) -> int:
     args = parse_args(argv)
-    session = session or boto3.Session(region_name=args.region)
+    session = session or aws_session(args.region)
     queue_url = require_output(stack_outputs(session, args.stack_name), "QueueUrl", args.stack_name)
     bodies = sample_readings(args.count, random.Random(args.seed), datetime.now(UTC)) + bad_bodies(args.bad)
     random.Random(args.seed).shuffle(bodies)

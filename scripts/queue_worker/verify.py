@@ -5,7 +5,7 @@ stack's outputs (QueueUrl, DeadLetterQueueUrl, TableName, FunctionLogGroup):
 - the producer (scripts/send_readings.py) sends a few readings and one bad message;
 - every reading lands in the table, with the temperature sent, within 2 minutes;
 - the worker reports the bad message: a "rejected message" line with its message id
-  in the function's log group;
+  in the function's log group (every page of FilterLogEvents, from the time of sending);
 - after maxReceiveCount receives the bad message is in the dead-letter queue. That
   takes maxReceiveCount x the visibility timeout (about 9 minutes with the defaults);
   verify then deletes it there, so the DLQ alarm has nothing of verify's to report.
@@ -22,6 +22,7 @@ from typing import Any
 
 from scripts.queue_worker.send_readings import sample_readings, send_bodies
 from scripts.sandbox.checks import CheckResult, Waiter, check
+from scripts.sandbox.log_events import matching_events
 from scripts.sandbox.waits import until
 
 READINGS = 5
@@ -56,9 +57,11 @@ class Trial:
     readings: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     bad_body: str = ""
     bad_message_id: str = ""
+    sent_at: datetime | None = None
 
     def send(self) -> str:
         now = datetime.now(UTC)
+        self.sent_at = now
         bodies = sample_readings(READINGS, random.Random(), now)
         sqs = self.session.client("sqs")
         queue_url = self._output("QueueUrl")
@@ -105,8 +108,10 @@ class Trial:
         logs = self.session.client("logs")
         group = self._output("FunctionLogGroup")
 
+        since = self.sent_at or datetime.now(UTC)
+
         def reported() -> dict[str, Any] | None:
-            events = logs.filter_log_events(logGroupName=group, filterPattern=f'"{self.bad_message_id}"')["events"]
+            events = matching_events(logs, group, f'"{self.bad_message_id}"', since)
             return next((event for event in events if REJECTED in event["message"]), None)
 
         event = until(

@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.s3_events import common
 from scripts.s3_events.sample import jpeg_size, sample_jpeg
 from scripts.sandbox.checks import Waiter, WaitTimeout
@@ -69,7 +68,7 @@ def main(argv: Sequence[str] | None = None, session: Any = None, wait: Waiter | 
     args = parse_args(argv)
     name = key_name(args.path, args.name, time.time())
     data = learner_image(args.path) if args.path is not None else None
-    session = session or boto3.Session(region_name=args.region)
+    session = session or aws_session(args.region)
     outputs = stack_outputs(session, args.stack_name)
     bucket = common.require(outputs, "BucketName", args.stack_name)
     sizes = common.thumbnail_sizes(outputs, args.stack_name)

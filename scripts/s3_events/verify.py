@@ -6,13 +6,15 @@ Checks:
 - a file that is not an image, uploaded under images/ with a .jpg name, gets no thumbnail:
   the function skips it. It is uploaded first, so by the time the JPEG's thumbnails exist
   the function has (almost always) seen it too; a grace period covers the rest.
-Everything uploaded or written is deleted afterwards.
+Everything uploaded or written is deleted afterwards, every version of it (prod's bucket is
+versioned: a plain delete would leave a delete marker and a billed noncurrent version).
 """
 
 from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -25,6 +27,7 @@ from scripts.stack_outputs import ScriptError
 PHOTO_SIZE = (1600, 1200)
 THUMBNAIL_TIMEOUT_S = 180  # a cold start, the Pillow layer's import and S3's notification delay
 GRACE_S = 20  # how long a skipped upload must stay without thumbnails
+MAX_DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys a request
 
 
 def run_checks(session: Any, outputs: dict[str, str], stage: str, wait: Waiter) -> list[CheckResult]:
@@ -79,10 +82,29 @@ def run_checks(session: Any, outputs: dict[str, str], stage: str, wait: Waiter) 
 
 
 def _delete(s3: Any, bucket: str, uploads: list[str], sizes: list[int]) -> None:
-    """Removes what the checks uploaded and what the function wrote from it (keys that do not exist are fine)."""
+    """Removes what the checks uploaded and what the function wrote from it, every version of it.
+
+    Prod's bucket is versioned: a DeleteObject without a version id only adds a delete marker
+    and keeps the object as a noncurrent version, still billed
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html). So each
+    version and delete marker of verify's keys is deleted by its id; an unversioned bucket
+    lists each object once, with the version id "null", so the same path cleans it.
+    """
     names = [key.removeprefix(common.SOURCE_PREFIX) for key in uploads]
-    keys = uploads + [common.thumbnail_key(name, size) for name in names for size in sizes]
+    keys = set(uploads) | {common.thumbnail_key(name, size) for name in names for size in sizes}
     try:
-        s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True})
+        versions = list(_versions_of(s3, bucket, keys))
+        for start in range(0, len(versions), MAX_DELETE_BATCH):
+            batch = versions[start : start + MAX_DELETE_BATCH]
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
     except (ClientError, BotoCoreError) as error:  # the checks' results matter more than the clean-up
         print(f"  could not delete the verify uploads from s3://{bucket}: {error}", file=sys.stderr)
+
+
+def _versions_of(s3: Any, bucket: str, keys: set[str]) -> Iterator[dict[str, str]]:
+    """Every version and delete marker of `keys`, as DeleteObjects wants them (Key, VersionId)."""
+    for prefix in sorted({key.rsplit("/", 1)[0] + "/" for key in keys}):
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+            for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if item["Key"] in keys:
+                    yield {"Key": item["Key"], "VersionId": item["VersionId"]}

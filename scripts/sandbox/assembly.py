@@ -71,3 +71,16 @@ def stack_needs(manifest: dict[str, Any], stack_id: str) -> StackNeeds:
         version_parameter=parameter,
         region=None if region == UNKNOWN_REGION else region,
     )
+
+
+def read_template(assembly: Path, stack_id: str) -> dict[str, Any]:
+    """The synthesized CloudFormation template of `stack_id` in the cloud assembly."""
+    stack = read_manifest(assembly).get("artifacts", {}).get(stack_id)
+    if stack is None or stack.get("type") != STACK_ARTIFACT:
+        raise ScriptError(f"the cloud assembly has no stack {stack_id}: synthesize again (make synth)")
+    path = assembly / stack.get("properties", {}).get("templateFile", f"{stack_id}.template.json")
+    try:
+        template: dict[str, Any] = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        raise ScriptError(f"{path} is missing or not valid JSON: delete {assembly} and synthesize again") from None
+    return template

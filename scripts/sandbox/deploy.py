@@ -2,7 +2,7 @@
 
     python -m scripts.sandbox.deploy deploy --lab queue-worker
     python -m scripts.sandbox.deploy deploy --lab three-tier --stage prod --yes
-    python -m scripts.sandbox.deploy destroy --lab queue-worker
+    python -m scripts.sandbox.deploy destroy --lab queue-worker   (or: python -m scripts.sandbox.destroy --lab ...)
 
 deploy: the preflight (scripts/sandbox/preflight.py), then `npx cdk deploy <StackId>
 -c stage=<stage>`. With --yes, CDK's own approval prompt for security changes is
@@ -18,18 +18,19 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.sandbox import leftovers, preflight
 from scripts.stack_outputs import OneLineParser, run
 from stacks.labs import Lab
 
 
-def deploy_command(lab: Lab, stage: str, *, yes: bool) -> list[str]:
+def deploy_command(lab: Lab, stage: str, *, yes: bool, parameters: Sequence[str] = ()) -> list[str]:
     # Every stack of the lab: the CDK CLI deploys them in dependency order (stacks/app_builder.py).
     command = ["npx", "cdk", "deploy", *lab.stack_ids, "-c", f"stage={stage}"]
     if yes:
         command += ["--require-approval", "never"]
+    for parameter in parameters:  # CloudFormation parameters, Name=value (cdk deploy --parameters)
+        command += ["--parameters", parameter]
     return command
 
 
@@ -43,6 +44,13 @@ def parse_args(argv: Sequence[str] | None) -> Any:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     deploy = commands.add_parser("deploy", help="preflight, then npx cdk deploy of the lab's stack")
     preflight.add_preflight_arguments(deploy)
+    deploy.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a CloudFormation parameter of the stack, passed to cdk deploy --parameters (repeatable)",
+    )
     destroy = commands.add_parser("destroy", help="npx cdk destroy --force of the lab's stack, then leftovers")
     preflight.add_lab_arguments(destroy)
     args = parser.parse_args(argv)
@@ -55,20 +63,29 @@ def main(
     *,
     session: Any = None,
     ask: preflight.Ask = preflight.ask_terminal,
-    runner: preflight.Runner = preflight.run_command,
+    runner: preflight.Runner | None = None,
 ) -> int:
+    """`runner` runs every command (tests pass a fake); by default the preflight's synth runs quietly."""
     args = parse_args(argv)
-    session = session or boto3.Session()
+    session = session or aws_session()
     lab: Lab = args.lab
     if args.command == "deploy":
-        if preflight.preflight_from_args(args, session=session, ask=ask, runner=runner) != 0:
+        quiet = runner or preflight.run_quietly
+        if preflight.preflight_from_args(args, session=session, ask=ask, runner=quiet) != 0:
             print(f"not deploying {lab.stack_id}: fix the preflight problems first", file=sys.stderr)
             return 1
-        return runner(deploy_command(lab, args.stage, yes=args.yes))
-    destroyed = runner(destroy_command(lab, args.stage))
+        return (runner or preflight.run_command)(
+            deploy_command(lab, args.stage, yes=args.yes, parameters=args.parameter)
+        )
+    return destroy(lab, args.stage, session, runner or preflight.run_command)
+
+
+def destroy(lab: Lab, stage: str, session: Any, runner: preflight.Runner) -> int:
+    """cdk destroy of the lab's stack, then the stage's leftovers; 0 only when both come out clean."""
+    destroyed = runner(destroy_command(lab, stage))
     if destroyed != 0:
         print(f"cdk destroy of {lab.stack_id} failed (exit code {destroyed}); what is left:", file=sys.stderr)
-    left = leftovers.report(session, stage=args.stage, extra_regions=[])
+    left = leftovers.report(session, stage=stage, extra_regions=[], lab=lab.name)
     return destroyed or left
 
 

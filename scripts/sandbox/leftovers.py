@@ -10,7 +10,9 @@ us-east-1) and each --region, for:
   what prod keeps on purpose: tables, buckets, secrets, RDS snapshots, KMS keys;
 - log groups the stacks leave behind: /aws/lambda/<StackId>-* (CDK's provider
   functions) and <StackId>-* (the stacks' own);
-- RDS snapshots and KMS keys of the project that the Tagging API does not list.
+- RDS snapshots, retained RDS automated backups, the ops-automation chore's EBS snapshots
+  and KMS keys of the project that the Tagging API does not list (a key that cannot be
+  read is listed as such).
 
 --stage keeps tagged resources of that stage only (log groups carry no stage).
 Exit code 0 when nothing billable is left, 1 otherwise (2 for a bad argument).
@@ -23,9 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import lab_cost, resources
 from scripts.sandbox.resources import Leftover
 from scripts.stack_outputs import OneLineParser, ScriptError, run
@@ -37,6 +39,7 @@ STACK_NAME_TAG = "aws:cloudformation:stack-name"
 BOOTSTRAP_STACK = "CDKToolkit"
 PROJECT_KEY = "Project"  # the tags stacks/app_builder.py puts on every resource
 STAGE_TAG = "Stage"
+LAB_TAG = "Lab"
 
 
 @dataclass
@@ -48,11 +51,16 @@ class Search:
     seen: set[str] = field(default_factory=set)
     found: list[Leftover] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # said, not counted
+    owners: list[str | None] = field(default_factory=list)  # the lab each of `found` belongs to, if known
 
-    def add(self, arn: str, leftover: Leftover | None) -> None:
+    def add(self, arn: str, leftover: Leftover | None, lab: str | None = None) -> None:
         if leftover is not None and not self.has(arn):
             self.found.append(leftover)
+            self.owners.append(lab)
         self.seen.add(_key(arn))
+
+    def of_lab(self, lab: str) -> list[Leftover]:
+        return [item for item, owner in zip(self.found, self.owners, strict=True) if owner == lab]
 
     def has(self, arn: str) -> bool:
         return _key(arn) in self.seen
@@ -68,6 +76,8 @@ def find(session: Any, regions: Iterable[str], stage: str | None) -> Search:
         _tagged(search, region, live)
         _log_groups(search, region)
         _rds_snapshots(search, region)
+        _rds_automated_backups(search, region)
+        _chore_snapshots(search, region)
         _kms_keys(search, region)
     return search
 
@@ -87,7 +97,11 @@ def _stacks(search: Search, region: str) -> set[str]:
                 f"Not counted: the {BOOTSTRAP_STACK} bootstrap stack in {region}, shared by every lab "
                 "(cents a month); remove it at the very end (README, Before you deploy, step 7)."
             )
-        if not (search.wanted(tags) or (name in labs and search.stage is None)):
+        ours = tags.get(PROJECT_KEY) == PROJECT_TAG or name in labs
+        # A stack stuck in a failed state (DELETE_FAILED ...) is listed whatever the stage
+        # filter: its tags may be missing, and it is exactly what a destroy left behind.
+        failed = str(stack.get("StackStatus", "")).endswith("_FAILED")
+        if not (search.wanted(tags) or (ours and (search.stage is None or failed))):
             continue
         live.add(name)
         if stack.get("ParentId") in stack_ids:
@@ -109,6 +123,7 @@ def _stacks(search: Search, region: str) -> set[str]:
                 _deployed_cost(lab, tags.get(STAGE_TAG)),
                 what,
             ),
+            lab.name if lab else tags.get(LAB_TAG),
         )
     return live
 
@@ -135,18 +150,20 @@ def _tagged(search: Search, region: str, live_stacks: set[str]) -> None:
             if parsed.service == "cloudformation" or tags.get(STACK_NAME_TAG) in live_stacks:
                 search.add(arn, None)  # the stack's own line covers it
             elif not search.has(arn):
-                search.add(arn, resources.describe(search.session, arn, region))
+                search.add(arn, resources.describe(search.session, arn, region), tags.get(LAB_TAG))
 
 
 def _log_groups(search: Search, region: str) -> None:
     logs = search.session.client("logs", region_name=region)
-    stack_ids = [stack_id for lab in LABS for stack_id in lab.stack_ids]
-    prefixes = [f"/aws/lambda/{stack_id}-" for stack_id in stack_ids] + [f"{stack_id}-" for stack_id in stack_ids]
-    for prefix in prefixes:
+    stacks = [(stack_id, lab) for lab in LABS for stack_id in lab.stack_ids]
+    prefixes = [(f"/aws/lambda/{stack_id}-", lab) for stack_id, lab in stacks] + [
+        (f"{stack_id}-", lab) for stack_id, lab in stacks
+    ]
+    for prefix, lab in prefixes:
         for page in logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix):
             for group in page["logGroups"]:
                 if not search.has(group["arn"]):
-                    search.add(group["arn"], resources.log_group(logs, group["logGroupName"], region))
+                    search.add(group["arn"], resources.log_group(logs, group["logGroupName"], region), lab.name)
 
 
 def _rds_snapshots(search: Search, region: str) -> None:
@@ -156,28 +173,90 @@ def _rds_snapshots(search: Search, region: str) -> None:
             tags = {tag["Key"]: tag["Value"] for tag in snapshot.get("TagList", [])}
             arn = snapshot["DBSnapshotArn"]
             if search.wanted(tags) and not search.has(arn):
-                search.add(arn, resources.rds_snapshot(rds, resources.Arn.parse(arn), region))
+                search.add(arn, resources.rds_snapshot(rds, resources.Arn.parse(arn), region), tags.get(LAB_TAG))
+
+
+# The ops-automation lab's snapshot chore describes each snapshot "... (ops-automation)"
+# (lambda_src/ops_chores/logic.py); snapshots it made before it also copied the Project tag
+# onto them are found by that.
+CHORE_SNAPSHOT_DESCRIPTION = "*(ops-automation)"
+
+
+def _chore_snapshots(search: Search, region: str) -> None:
+    """EBS snapshots the snapshot chore made: they outlive its stack and its cleanup schedule."""
+    ec2 = search.session.client("ec2", region_name=region)
+    pages = ec2.get_paginator("describe_snapshots").paginate(
+        OwnerIds=["self"], Filters=[{"Name": "description", "Values": [CHORE_SNAPSHOT_DESCRIPTION]}]
+    )
+    for page in pages:
+        for snapshot in page["Snapshots"]:
+            tags = {tag["Key"]: tag["Value"] for tag in snapshot.get("Tags", [])}
+            untagged = PROJECT_KEY not in tags and search.stage is None
+            arn = f"arn:aws:ec2:{region}::snapshot/{snapshot['SnapshotId']}"
+            if (untagged or search.wanted(tags)) and not search.has(arn):
+                search.add(arn, resources.describe(search.session, arn, region), tags.get(LAB_TAG, "ops-automation"))
+
+
+def _rds_automated_backups(search: Search, region: str) -> None:
+    """Automated backups RDS keeps after the instance is deleted (prod: DeleteAutomatedBackups false).
+
+    They are billed until they expire or are deleted, appear in no snapshot listing, and only
+    DescribeDBInstanceAutomatedBackups (status retained) shows them
+    (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html).
+    """
+    rds = search.session.client("rds", region_name=region)
+    pages = rds.get_paginator("describe_db_instance_automated_backups").paginate(
+        Filters=[{"Name": "status", "Values": ["retained"]}]
+    )
+    for page in pages:
+        for backup in page["DBInstanceAutomatedBackups"]:
+            tags = {tag["Key"]: tag["Value"] for tag in backup.get("TagList", [])}
+            arn = backup.get("DBInstanceAutomatedBackupsArn") or backup["DbiResourceId"]
+            if search.wanted(tags) and not search.has(arn):
+                search.add(arn, resources.rds_automated_backup(backup, region), tags.get(LAB_TAG))
 
 
 def _kms_keys(search: Search, region: str) -> None:
-    """Customer keys of the project, pending deletion included, that the Tagging API did not list."""
+    """Customer keys of the project, pending deletion included, that the Tagging API did not list.
+
+    A key whose policy does not let us read its tags (AccessDeniedException: another service's
+    or another team's key) is counted in a note; any other failure (throttled beyond the
+    retries, an internal error) is listed as "cannot be read": it may be ours.
+    """
     kms = search.session.client("kms", region_name=region)
+    denied = 0
     for page in kms.get_paginator("list_keys").paginate():
         for key in page["Keys"]:
             if search.has(key["KeyArn"]):
                 continue
             try:
-                tag_list = kms.list_resource_tags(KeyId=key["KeyId"]).get("Tags", [])
-            except ClientError:
-                continue  # an AWS-managed key or one whose policy shuts us out: not ours to report
-            tags = {tag["TagKey"]: tag["TagValue"] for tag in tag_list}
-            if search.wanted(tags):
-                search.add(key["KeyArn"], resources.kms_key(kms, key["KeyId"], region))
+                tag_pages = kms.get_paginator("list_resource_tags").paginate(KeyId=key["KeyId"])
+                tags = {tag["TagKey"]: tag["TagValue"] for tag_page in tag_pages for tag in tag_page.get("Tags", [])}
+                if search.wanted(tags):
+                    search.add(key["KeyArn"], resources.kms_key(kms, key["KeyId"], region), tags.get(LAB_TAG))
+            except ClientError as error:
+                if _code(error) == "AccessDeniedException":
+                    denied += 1
+                else:
+                    search.add(key["KeyArn"], resources.unreadable(region, "KMS key", key["KeyId"], error))
+    if denied:
+        search.notes.append(
+            f"Not counted: {denied} KMS key(s) in {region} whose tags this identity may not read "
+            "(AccessDeniedException): other services' or teams' keys, or look in the console."
+        )
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def _key(arn: str) -> str:
-    """Log groups have two ARNs, with and without ':*'; count them once."""
-    return arn.removesuffix(":*")
+    """One key per resource: log groups have two ARNs, with and without ':*'; EBS snapshot ARNs
+    carry no account (arn:aws:ec2:REGION::snapshot/ID), though some listings put one in."""
+    parts = arn.removesuffix(":*").split(":", 5)
+    if len(parts) == 6 and parts[2] == "ec2" and parts[5].startswith("snapshot/"):
+        parts[4] = ""
+    return ":".join(parts)
 
 
 def configured_regions() -> list[str]:
@@ -193,7 +272,7 @@ def configured_regions() -> list[str]:
 def regions_to_search(session: Any, extra: Sequence[str]) -> list[str]:
     """The caller's region, every lab's pinned region and `extra`, each once, in that order."""
     if session.region_name is None and not extra:
-        raise ScriptError("no AWS region configured: set AWS_REGION (or region in your AWS profile), or pass --region")
+        raise ScriptError(f"{NO_REGION}, or pass --region")
     candidates = [session.region_name, *(lab.region for lab in LABS), *configured_regions(), *extra]
     return [region for region in dict.fromkeys(candidates) if region]
 
@@ -229,8 +308,12 @@ def summary(leftovers: Sequence[Leftover], regions: Sequence[str]) -> str:
     return text + f" (us-east-1 list prices of {PRICES_REVIEWED})."
 
 
-def report(session: Any, *, stage: str | None, extra_regions: Sequence[str]) -> int:
-    """Prints the leftovers and a summary; returns 1 when anything billable is left, else 0."""
+def report(session: Any, *, stage: str | None, extra_regions: Sequence[str], lab: str | None = None) -> int:
+    """Prints the leftovers and a summary; returns 1 when anything billable is left, else 0.
+
+    With `lab` (after `make destroy LAB=...`), the verdict is that lab's alone: what other
+    labs of the stage still have is shown, as information, and does not fail the destroy.
+    """
     regions = regions_to_search(session, extra_regions)
     stages = f"stage {stage}" if stage else "every stage"
     print(f"Leftovers of cloudops-cdk-labs ({stages}) in {', '.join(regions)}:")
@@ -240,6 +323,13 @@ def report(session: Any, *, stage: str | None, extra_regions: Sequence[str]) -> 
     print(summary(search.found, regions))
     for note in search.notes:
         print(note)
+    if lab is not None:
+        mine = [item for item in search.of_lab(lab) if item.billable]
+        others = sum(item.billable for item in search.found) - len(mine)
+        if others:
+            print(f"{others} billable item(s) above belong to other labs (shown for information).")
+        print(f"{lab}: {len(mine)} billable item(s) left." if mine else f"{lab}: nothing billable left.")
+        return 1 if mine else 0
     return 1 if any(item.billable for item in search.found) else 0
 
 
@@ -252,7 +342,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 
 def main(argv: Sequence[str] | None = None, *, session: Any = None) -> int:
     args = parse_args(argv)
-    return report(session or boto3.Session(), stage=args.stage, extra_regions=args.region)
+    return report(session or aws_session(), stage=args.stage, extra_regions=args.region)
 
 
 def _usd(value: float | None) -> str:

@@ -7,7 +7,10 @@ Checks, each reported on one line (a failure says what to do): credentials (STS)
 the account and region; the lab's pinned region; the CDK bootstrap stack present and
 at least the version the synthesized stack requires (read from cdk.out/manifest.json,
 so a CDK upgrade that raises it is noticed); the lab's stack not stuck in a failed
-state; a warning while the billing-alarm lab (the one to deploy first) is missing.
+state; a warning while the billing-alarm lab (the one to deploy first) is missing; and
+what the deploy will meet in the region (scripts/sandbox/deploy_day.py): the template's
+SSM parameters, RDS engine versions, instance types in the zones it picks, the ALB
+certificate's region, and no second GuardDuty detector or AWS Config recorder.
 For any stage but sandbox it prints the lab's monthly cost and asks for confirmation:
 --yes confirms without a terminal; without one, and without --yes, it refuses.
 
@@ -24,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from scripts.sandbox import assembly, lab_cost
+from scripts.aws_session import NO_REGION, aws_session
+from scripts.sandbox import assembly, deploy_day, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
-from stacks.config import cdk_json_context, load_stage_config, stage_names
+from stacks.config import cdk_json_context, load_stage_config, loop_stage_names
 from stacks.cost_model import PriceMissingError, render, total
 from stacks.labs import LABS, Lab, lab_named
 
@@ -37,9 +40,19 @@ SANDBOX_STAGE = "sandbox"
 BOOTSTRAP_STACK = "CDKToolkit"
 BILLING_LAB = "billing-alarm"
 DEFAULT_ASSEMBLY = Path("cdk.out")
-# States in which CloudFormation refuses an update: the stack must finish or be deleted first.
+# Stack states (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html#cfn-console-view-stack-data-resources-status-codes).
+# *_IN_PROGRESS: CloudFormation is working; wait for it. REVIEW_IN_PROGRESS is the exception:
+# a stack whose CREATE change set was made and never executed (a first deploy interrupted
+# or failed before execution, aws-cdk #23230) stays so for ever, and the CDK CLI deploys it
+# as a new stack (aws-cdk #7731): nothing to wait for, nothing to fix.
 BUSY_SUFFIX = "_IN_PROGRESS"
-DEAD_STATES = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "CREATE_FAILED"}
+NEVER_EXECUTED = "REVIEW_IN_PROGRESS"
+# States no update leaves: delete the stack and deploy again.
+DEAD_STATES = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "CREATE_FAILED", "IMPORT_ROLLBACK_FAILED"}
+# A failed update whose rollback failed too: ContinueUpdateRollback brings it back to
+# UPDATE_ROLLBACK_COMPLETE, which can be updated
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html).
+ROLLBACK_STUCK = "UPDATE_ROLLBACK_FAILED"
 
 Ask = Callable[[str], "str | None"]
 Runner = Callable[[Sequence[str]], int]
@@ -163,7 +176,20 @@ def check_stack_state(pre: Preflight) -> None:
         pre.add("info", f"{lab.stack_id} is not deployed yet in {pre.region}: a first deploy")
         return
     status = stack["StackStatus"]
-    if status.endswith(BUSY_SUFFIX):
+    if status == NEVER_EXECUTED:
+        pre.add(
+            "info",
+            f"{lab.stack_id} is {status} in {pre.region}: a change set was never executed "
+            "(an earlier first deploy stopped before it); the deploy creates the stack",
+        )
+    elif status == ROLLBACK_STUCK:
+        pre.add(
+            "FAIL",
+            f"{lab.stack_id} is {status} and cannot be updated: run aws cloudformation continue-update-rollback "
+            f"--stack-name {lab.stack_id} --region {pre.region} (skip what its events say cannot roll back "
+            "with --resources-to-skip), then deploy",
+        )
+    elif status.endswith(BUSY_SUFFIX):
         pre.add("FAIL", f"{lab.stack_id} is {status}: wait until CloudFormation finishes, then try again")
     elif status in DEAD_STATES:
         pre.add("FAIL", f"{lab.stack_id} is {status} and cannot be updated: make destroy LAB={lab.name}, then deploy")
@@ -224,8 +250,13 @@ def run_preflight(
     yes: bool,
     ask: Ask,
     out: TextIO,
+    template_for: Callable[[], dict[str, Any]] | None = None,
 ) -> list[Finding]:
-    """Runs the checks in order; stops early where later checks would only repeat a failure."""
+    """Runs the checks in order; stops early where later checks would only repeat a failure.
+
+    With `template_for` (the lab's synthesized template), the deploy-day checks run too
+    (scripts/sandbox/deploy_day.py).
+    """
     default_region = session.region_name
     pre = Preflight(
         lab=lab,
@@ -237,7 +268,7 @@ def run_preflight(
         out=out,
     )
     if not pre.region:
-        pre.add("FAIL", "no AWS region configured: set AWS_REGION (or region in your AWS profile)")
+        pre.add("FAIL", NO_REGION)
         return pre.findings
     check_credentials(pre)
     if pre.failed:
@@ -250,6 +281,8 @@ def run_preflight(
     check_other_regions(pre, needs)
     check_stack_state(pre)
     check_billing_alarm(pre)
+    if template_for is not None:
+        deploy_day.check_deploy_day(pre, template_for())
     if not pre.failed:
         confirm_cost(pre, yes=yes, ask=ask)
     return pre.findings
@@ -268,6 +301,20 @@ def ask_terminal(prompt: str) -> str | None:
 def run_command(command: Sequence[str]) -> int:
     print("$ " + " ".join(command), file=sys.stderr, flush=True)
     return subprocess.run(list(command), check=False).returncode
+
+
+def run_quietly(command: Sequence[str]) -> int:
+    """Runs `command` with its output kept: shown (on stderr) only when it fails.
+
+    The preflight's synth prints the CLI's notices and warnings, which would split the
+    report's lines; the deploy that follows prints them anyway.
+    """
+    result = subprocess.run(list(command), check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        print("$ " + " ".join(command), file=sys.stderr)
+        sys.stderr.write(result.stdout + result.stderr)
+        sys.stderr.flush()
+    return result.returncode
 
 
 def synthesized_needs(lab: Lab, stage: str, assembly_dir: Path | None, runner: Runner) -> assembly.StackNeeds:
@@ -295,7 +342,7 @@ def add_preflight_arguments(parser: OneLineParser) -> None:
 def lab_and_stage(parser: OneLineParser, args: Any) -> None:
     """Turns args.lab into a Lab; a bad lab or stage is one line (exit 2)."""
     args.lab = lab_argument(parser, args.lab)
-    stages = stage_names()
+    stages = loop_stage_names()
     if args.stage not in stages:
         parser.error(f"unknown stage {args.stage!r}: must be one of {', '.join(stages)} (the blocks of cdk.json)")
 
@@ -315,12 +362,12 @@ def preflight_from_args(
     *,
     session: Any = None,
     ask: Ask = ask_terminal,
-    runner: Runner = run_command,
+    runner: Runner = run_quietly,
     out: TextIO | None = None,
 ) -> int:
     lab: Lab = args.lab
     out = out or sys.stdout
-    session = session or boto3.Session()
+    session = session or aws_session()
     print(f"Preflight: {lab.name} ({lab.stack_id}), stage {args.stage}", file=out)
     findings = run_preflight(
         lab,
@@ -330,6 +377,8 @@ def preflight_from_args(
         yes=args.yes,
         ask=ask,
         out=out,
+        # Read after synthesized_needs, which synthesizes into cdk.out when no --assembly is given.
+        template_for=lambda: assembly.read_template(args.assembly or DEFAULT_ASSEMBLY, lab.stack_id),
     )
     problems = sum(finding.level == "FAIL" for finding in findings)
     print("preflight passed" if not problems else f"preflight failed: {problems} problem(s) above", file=out)

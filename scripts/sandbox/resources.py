@@ -33,6 +33,10 @@ SECRET_MONTH = 0.40
 KMS_KEY_MONTH = 1.00  # enabled or disabled; a key pending deletion is not charged
 ALARM_MONTH = 0.10
 PUBLIC_IPV4_MONTH = 0.005 * HOURS_PER_MONTH
+# Interface endpoints bill each hour in each Availability Zone they have a subnet in, whatever
+# their state; gateway endpoints (S3, DynamoDB) are free (https://aws.amazon.com/privatelink/pricing/).
+# The same figure as stacks/db_lambda/cost.py, whose Secrets Manager endpoint is one.
+INTERFACE_ENDPOINT_AZ_MONTH = 0.01 * HOURS_PER_MONTH
 # Objects summed per bucket before giving up on an exact size (1,000 per page).
 MAX_BUCKET_PAGES = 20
 # Free to keep: networking plumbing, idle queues, topics, functions and roles.
@@ -44,7 +48,6 @@ FREE_TYPES = {
     ("ec2", "network-acl"),
     ("ec2", "internet-gateway"),
     ("ec2", "launch-template"),
-    ("ec2", "vpc-endpoint"),  # the labs' endpoints are gateway endpoints (free)
     ("ec2", "vpc-flow-log"),
     ("elasticloadbalancing", "targetgroup"),
     ("sqs", ""),
@@ -104,17 +107,16 @@ def describe(session: Any, arn: str, region: str) -> Leftover | None:
     except ClientError as error:
         if _gone(error):
             return None
-        # One resource we may not read (AccessDenied ...) must not hide the others.
-        code = error.response.get("Error", {}).get("Code", "error")
-        return Leftover(region, kind, parsed.resource_id, f"cannot be read here ({code}): look in the console", None)
+        return unreadable(region, kind, parsed.resource_id, error)
     if (parsed.service, parsed.resource_type) in FREE_TYPES:
         return Leftover(region, kind, parsed.resource_id, "free to keep", 0.0)
     return Leftover(region, kind, parsed.resource_id, "cost unknown here: look it up in the console", None)
 
 
 def log_group(client: Any, name: str, region: str) -> Leftover | None:
-    groups = client.describe_log_groups(logGroupNamePrefix=name).get("logGroups", [])
-    group = next((group for group in groups if group["logGroupName"] == name), None)
+    # By prefix, every page: the exact name is one of possibly many groups sharing the prefix.
+    pages = client.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=name)
+    group = next((group for page in pages for group in page["logGroups"] if group["logGroupName"] == name), None)
     if group is None:
         return None
     stored = int(group.get("storedBytes", 0))
@@ -258,7 +260,20 @@ def _ec2(client: Any, arn: Arn, region: str) -> Leftover | None:
             return None
         return Leftover(region, "EC2 instance", ident, f"{state}, billed by the hour while running", None)
     if kind == "elastic-ip":
-        return Leftover(region, "Elastic IP", ident, "public IPv4 address, billed by the hour", PUBLIC_IPV4_MONTH)
+        # The Tagging API may list an address for a while after its release: ask EC2 (a released
+        # allocation id is InvalidAllocationID.NotFound, which describe() treats as gone).
+        if not client.describe_addresses(AllocationIds=[ident]).get("Addresses"):
+            return None
+        return Leftover(
+            region,
+            "Elastic IP",
+            ident,
+            "public IPv4 address, billed by the hour",
+            PUBLIC_IPV4_MONTH,
+            f"aws ec2 release-address --allocation-id {ident} --region {region}",
+        )
+    if kind == "vpc-endpoint":
+        return vpc_endpoint(client, ident, region)
     if kind == "natgateway":
         gateways = client.describe_nat_gateways(NatGatewayIds=[ident])["NatGateways"]
         if not gateways or gateways[0]["State"] in {"deleted", "deleting"}:
@@ -267,6 +282,50 @@ def _ec2(client: Any, arn: Arn, region: str) -> Leftover | None:
     if ("ec2", kind) in FREE_TYPES:
         return Leftover(region, f"ec2 {kind}", ident, "free to keep", 0.0)
     return Leftover(region, f"ec2 {kind}", ident, "cost unknown here: look it up in the console", None)
+
+
+def vpc_endpoint(client: Any, ident: str, region: str) -> Leftover | None:
+    endpoints = client.describe_vpc_endpoints(VpcEndpointIds=[ident]).get("VpcEndpoints", [])
+    if not endpoints or endpoints[0].get("State", "").lower() in {"deleted", "deleting"}:
+        return None
+    endpoint = endpoints[0]
+    kind, service = endpoint.get("VpcEndpointType", "Gateway"), endpoint.get("ServiceName", "?")
+    action = f"aws ec2 delete-vpc-endpoints --vpc-endpoint-ids {ident} --region {region}"
+    if kind == "Gateway":
+        return Leftover(region, "VPC endpoint", ident, f"gateway endpoint for {service}, free to keep", 0.0, action)
+    if kind == "Interface":
+        zones = len(endpoint.get("SubnetIds", [])) or 1
+        return Leftover(
+            region,
+            "VPC endpoint",
+            ident,
+            f"interface endpoint for {service} in {zones} AZ(s), billed by the AZ-hour",
+            zones * INTERFACE_ENDPOINT_AZ_MONTH,
+            action,
+        )
+    return Leftover(region, "VPC endpoint", ident, f"{kind} endpoint for {service}, billed by the hour", None, action)
+
+
+def rds_automated_backup(backup: dict[str, Any], region: str) -> Leftover:
+    """A retained automated backup of a deleted instance: billed as backup storage until it expires or is deleted."""
+    gib = int(backup.get("AllocatedStorage", 0))
+    resource_id = backup["DbiResourceId"]
+    days = backup.get("BackupRetentionPeriod")
+    expires = f", expires within {days} days" if days else ""
+    return Leftover(
+        region,
+        "RDS automated backup",
+        backup.get("DBInstanceIdentifier", resource_id),
+        f"retained after the instance's deletion, {gib} GiB (upper bound){expires}",
+        gib * RDS_SNAPSHOT_GB_MONTH,
+        f"aws rds delete-db-instance-automated-backup --dbi-resource-id {resource_id} --region {region}",
+    )
+
+
+def unreadable(region: str, kind: str, name: str, error: ClientError) -> Leftover:
+    """One resource we may not read (AccessDenied, throttled after the retries ...) must not hide the others."""
+    code = error.response.get("Error", {}).get("Code", "error")
+    return Leftover(region, kind, name, f"cannot be read here ({code}): look in the console", None)
 
 
 def _alarm(client: Any, arn: Arn, region: str) -> Leftover | None:
@@ -296,6 +355,7 @@ HANDLERS: dict[tuple[str, str], Callable[[Any, Arn, str], Leftover | None]] = {
     ("ec2", "instance"): _ec2,
     ("ec2", "elastic-ip"): _ec2,
     ("ec2", "natgateway"): _ec2,
+    ("ec2", "vpc-endpoint"): _ec2,
     ("cloudwatch", "alarm"): _alarm,
     ("elasticloadbalancing", "loadbalancer"): _load_balancer,
     ("elasticloadbalancing", "targetgroup"): _load_balancer,

@@ -18,9 +18,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-import boto3
-
-from scripts.sandbox import preflight
+from scripts.aws_session import NO_REGION, aws_session
+from scripts.sandbox import drift, preflight
 from scripts.sandbox.checks import CheckResult, Waiter
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
 from stacks.config import cdk_json_context, load_stage_config
@@ -52,6 +51,8 @@ def verify(lab: Lab, stage: str, session: Any, wait: Waiter, out: TextIO) -> int
     print(render(results), file=out)
     failed = sum(not result.passed for result in results)
     print(f"{len(results) - failed} of {len(results)} checks passed", file=out)
+    # Drift is not a check of verify's (it takes minutes): say when `make drift` last looked.
+    print(drift.last_run_line(lab, stage), file=out)
     return 1 if failed else 0
 
 
@@ -75,9 +76,9 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 def main(argv: Sequence[str] | None = None, *, session: Any = None, wait: Waiter | None = None) -> int:
     args = parse_args(argv)
     lab: Lab = args.lab
-    session = session or boto3.Session(region_name=home_region(lab, args.stage))
+    session = session or aws_session(home_region(lab, args.stage))
     if session.region_name is None:
-        raise ScriptError("no AWS region configured: set AWS_REGION (or region in your AWS profile)")
+        raise ScriptError(NO_REGION)
     return verify(lab, args.stage, session, wait or Waiter(), sys.stdout)
 
 

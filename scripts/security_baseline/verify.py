@@ -87,9 +87,18 @@ def topic_exists(session: Any, topic_arn: str) -> str:
 
 
 def alarms_notify(session: Any, names: list[str], topic_arn: str) -> str:
-    alarms = session.client("cloudwatch").describe_alarms(AlarmNames=[n.strip() for n in names if n.strip()])
+    # DescribeAlarms answers in pages of at most MaxRecords (1-100), with a NextToken for the rest
+    # (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+    pages = (
+        session.client("cloudwatch")
+        .get_paginator("describe_alarms")
+        .paginate(AlarmNames=[n.strip() for n in names if n.strip()])
+    )
     found = {
-        alarm["MetricName"]: alarm for alarm in alarms["MetricAlarms"] if alarm.get("Namespace") == METRIC_NAMESPACE
+        alarm["MetricName"]: alarm
+        for page in pages
+        for alarm in page["MetricAlarms"]
+        if alarm.get("Namespace") == METRIC_NAMESPACE
     }
     expected = [f.metric_name for f in FILTERS]
     absent = [name for name in expected if name not in found]
@@ -149,7 +158,10 @@ def findings_rule(session: Any, rule_name: str, topic_arn: str) -> str:
         "severity", []
     ):
         raise AssertionError(f"rule {rule_name} does not match GuardDuty findings of severity >= {MIN_SEVERITY}")
-    targets = [target["Arn"] for target in events.list_targets_by_rule(Rule=rule_name)["Targets"]]
+    # ListTargetsByRule pages with NextToken like every EventBridge list
+    # (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListTargetsByRule.html).
+    pages = events.get_paginator("list_targets_by_rule").paginate(Rule=rule_name)
+    targets = [target["Arn"] for page in pages for target in page["Targets"]]
     if topic_arn not in targets:
         raise AssertionError(f"rule {rule_name} does not target the alert topic")
     return f"{rule_name} -> {topic_arn.rsplit(':', 1)[-1]}"

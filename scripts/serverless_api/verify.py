@@ -4,7 +4,7 @@ Over HTTPS against the stack's `ApiUrl` output (with the API key from `ApiKeyId`
 stage requires one), as one throwaway user:
 1. POST /orders creates a pending order (201);
 2. GET /orders/{id} returns it;
-3. GET /orders?user_id= lists it;
+3. GET /orders?user_id= lists it (asked again for up to 30 s: the index lags the write);
 4. PATCH /orders/{id} cancels it (200), and a second change from cancelled is refused (409);
 5. GET of an unknown order id is a 404 with the API's JSON error;
 6. DELETE /orders/{id} removes the cancelled order (204), leaving the table as it was.
@@ -21,11 +21,18 @@ import uuid
 from typing import Any
 
 from scripts.sandbox.checks import CheckResult, Waiter, check
+from scripts.sandbox.waits import until
 
 UNKNOWN_ORDER_ID = "0b7e1b5c-6a7e-4c39-9d7e-2f3a4b5c6d7e"
 REQUEST_TIMEOUT_SECONDS = 15
 # A new stage, its WAF association and the function's role can take a minute to settle.
 READY_TIMEOUT_SECONDS = 180
+# GET /orders?user_id= queries the ByUser global secondary index, and every read of a GSI is
+# eventually consistent: an order just written may be missing from it for a moment
+# (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
+# So the list is asked again, for a bounded time, before it counts as wrong.
+LISTED_TIMEOUT_SECONDS = 30
+LISTED_EVERY_SECONDS = 2
 
 
 class Api:
@@ -105,11 +112,23 @@ def run_checks(session: Any, outputs: dict[str, str], stage: str, wait: Waiter) 
         return "the order reads back unchanged"
 
     def listed() -> str:
-        status, body = api.call("GET", f"/orders?user_id={user_id}&limit=5")
-        _expect(status, body, 200, "GET /orders")
-        ids = [item["order_id"] for item in body["orders"]]
-        if ids != [_order_id(order)]:
-            raise AssertionError(f"the user's list is {ids}, expected only {_order_id(order)}")
+        wanted = [_order_id(order)]
+        seen: list[Any] = []
+
+        def probe() -> bool | None:
+            status, body = api.call("GET", f"/orders?user_id={user_id}&limit=5")
+            _expect(status, body, 200, "GET /orders")
+            seen[:] = [item["order_id"] for item in body["orders"]]
+            return True if seen == wanted else None
+
+        until(
+            wait,
+            "the by-user index to list the new order",
+            probe,
+            timeout_s=LISTED_TIMEOUT_SECONDS,
+            every_s=LISTED_EVERY_SECONDS,
+            last=lambda: f"the user's list is {seen}, expected only {wanted[0]}",
+        )
         return "the by-user index lists it"
 
     def change() -> str:

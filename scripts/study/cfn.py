@@ -112,13 +112,16 @@ def literal(value: Any) -> str | None:
     return None
 
 
-def on_destroy(template: dict[str, Any], logical_id: str) -> str:
-    """What `cdk destroy` does to the resource, from its DeletionPolicy and a few type rules."""
+def on_destroy(template: dict[str, Any], logical_id: str, *, billed: bool = True) -> str:
+    """What `cdk destroy` does to the resource, from its DeletionPolicy and a few type rules.
+
+    `billed` is False for a type that costs nothing while it exists (an IAM role): kept is then free.
+    """
     resource = resources(template)[logical_id]
     policy = resource.get("DeletionPolicy", "Delete")
     props = properties(resource)
     if policy in ("Retain", "RetainExceptOnCreate"):
-        outcome = "retained (kept, still billed)"
+        outcome = "retained (kept, still billed)" if billed else "retained (kept; free)"
     elif policy == "Snapshot":
         outcome = "snapshot kept, then deleted"
     elif resource["Type"] == "AWS::KMS::Key":
@@ -132,7 +135,17 @@ def on_destroy(template: dict[str, Any], logical_id: str) -> str:
     else:
         outcome = "deleted"
     if _deletion_protected(props):
-        outcome += "; deletion protection on"
+        if policy in ("Retain", "RetainExceptOnCreate"):
+            outcome += "; deletion protection on"
+        else:
+            # A protected resource cannot be deleted (RDS: "The database can't be deleted when deletion
+            # protection is enabled", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html):
+            # CloudFormation's delete fails, so a Snapshot policy takes no snapshot and keeps nothing safe.
+            then = "a final snapshot is kept" if policy == "Snapshot" else "it is deleted"
+            outcome = (
+                "delete fails while deletion protection is on (stack DELETE_FAILED, still running and billed); "
+                f"turn protection off and destroy again: {then}"
+            )
     return outcome
 
 

@@ -24,6 +24,7 @@ from scripts.study import templates
 from scripts.study.catalog import catalog
 from scripts.study.cfn import on_destroy, resources, short_type
 from scripts.study.explain import cost_lines
+from scripts.study.tables import output_console, print_table
 from stacks.cost_model import total
 from stacks.labs import Lab
 
@@ -76,7 +77,10 @@ def compare(
     changed = {}
     for logical_id in old.keys() & new.keys():
         words = list(_changes(old[logical_id], new[logical_id]))
-        before, after = on_destroy(base_template, logical_id), on_destroy(other_template, logical_id)
+        explanation = table.explain(lab.name, logical_id, new[logical_id]["Type"])
+        billed = explanation is None or explanation.cost != "free"
+        before = on_destroy(base_template, logical_id, billed=billed)
+        after = on_destroy(other_template, logical_id, billed=billed)
         if before != after:
             words.insert(0, f"on cdk destroy: {before} -> {after}")
         if words:
@@ -160,7 +164,7 @@ def render(console: Console, result: Comparison) -> None:
             table.add_column(column)
         for name, resource_type, old, new in result.counts:
             table.add_row(name, short_type(resource_type), str(old), str(new))
-        console.print(table)
+        print_table(console, table)
     for title, found in ((f"Only in {other}", result.only_other), (f"Only in {base}", result.only_base)):
         if found:
             table = Table(title=title, title_justify="left", expand=True)
@@ -168,14 +172,14 @@ def render(console: Console, result: Comparison) -> None:
             table.add_column("Type", overflow="fold")
             for logical_id, resource_type in found:
                 table.add_row(logical_id, short_type(resource_type))
-            console.print(table)
+            print_table(console, table)
     if result.changed:
         table = Table(title=f"In both stages, changed in {other}", title_justify="left", show_lines=True, expand=True)
         table.add_column("Logical ID", overflow="fold", ratio=2)
         table.add_column("What changes", overflow="fold", ratio=5)
         for logical_id, words in result.changed.items():
             table.add_row(logical_id, "\n".join(words))
-        console.print(table)
+        print_table(console, table)
     if not (result.counts or result.only_base or result.only_other or result.changed):
         console.print(f"The {base} and {other} templates hold the same resources with the same properties.")
 
@@ -190,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base, other = templates.stage_argument(args.base), templates.stage_argument(args.other)
     old = templates.synthesize(base, [lab]).template_json(lab.stack_id)
     new = templates.synthesize(other, [lab]).template_json(lab.stack_id)
-    render(Console(), compare(lab, base, other, old, new))
+    render(output_console(), compare(lab, base, other, old, new))
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from scripts.stack_outputs import OneLineParser, ScriptError, run
 from scripts.study import templates
 from scripts.study.catalog import TABLE_NAME, TIERS, Explanation, catalog, missing_line
 from scripts.study.cfn import on_destroy, resources, short_type
+from scripts.study.facts import facts
+from scripts.study.tables import output_console, print_table
 from stacks.config import cdk_json_context, load_stage_config
 from stacks.cost_model import PRICE_REGION, PRICES_REVIEWED, Line, total
 from stacks.labs import Lab
@@ -66,11 +68,7 @@ def explain(lab: Lab, template: dict[str, Any], lines: Sequence[Line]) -> list[R
             f"{logical_id} is a {first_type}, which {TABLE_NAME} does not explain: add under [types] "
             + missing_line(first_type, lab.guide)
         )
-    table = catalog()
-    explained = {
-        logical_id: table.explain(lab.name, logical_id, resource["Type"])
-        for logical_id, resource in resources(template).items()
-    }
+    explained = {logical_id: explained_here(lab, template, logical_id) for logical_id in resources(template)}
     matched = {logical_id: _matching(e, lines) for logical_id, e in explained.items() if e is not None}
     claims = Counter(line for found in matched.values() for line in found)
     rows = []
@@ -83,10 +81,19 @@ def explain(lab: Lab, template: dict[str, Any], lines: Sequence[Line]) -> list[R
                 resource_type=resource["Type"],
                 explanation=explanation,
                 cost=_cost_cell(explanation, matched[logical_id], claims),
-                on_destroy=on_destroy(template, logical_id),
+                on_destroy=on_destroy(template, logical_id, billed=explanation.cost != "free"),
             )
         )
     return rows
+
+
+def explained_here(lab: Lab, template: dict[str, Any], logical_id: str) -> Explanation | None:
+    """The table's explanation of the resource, with what its own properties say (scripts/study/facts.py)."""
+    explanation = catalog().explain(lab.name, logical_id, resources(template)[logical_id]["Type"])
+    read = facts(template, logical_id)
+    if explanation is None or not read:
+        return explanation
+    return replace(explanation, what=f"{explanation.what} {read}")
 
 
 def unclaimed(rows: Sequence[Row], lines: Sequence[Line]) -> list[Line]:
@@ -150,7 +157,7 @@ def render(console: Console, lab: Lab, stage: str, template: dict[str, Any], lin
     for tier, title in TIERS.items():
         in_tier = [row for row in rows if row.explanation.tier == tier]
         if in_tier:
-            console.print(_table(f"{title} ({len(in_tier)})", in_tier, cdk=tier == "cdk"))
+            print_table(console, _table(f"{title} ({len(in_tier)})", in_tier, cdk=tier == "cdk"))
     rest = unclaimed(rows, lines)
     if rest:
         console.print(
@@ -163,7 +170,7 @@ def render(console: Console, lab: Lab, stage: str, template: dict[str, Any], lin
             table.add_column(column)
         for section, name, why in extras:
             table.add_row(section, name, why)
-        console.print(table)
+        print_table(console, table)
 
 
 def grouped(rows: Sequence[Row]) -> list[tuple[list[str], Row]]:
@@ -208,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stage = templates.stage_argument(args.stage)
     lines = cost_lines(lab, stage)
     template = templates.load(stage, [lab], args.cdk_out).template_json(lab.stack_id)
-    render(Console(), lab, stage, template, lines)
+    render(output_console(), lab, stage, template, lines)
     return 0
 
 

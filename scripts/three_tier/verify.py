@@ -7,7 +7,7 @@ stack's outputs (SiteUrl, DatabaseEndpoint, DatabaseSecretArn):
 - in prod, two different instances answer (the guide's two AZs);
 - the target group has healthy targets (two in prod);
 - the database is available, and the DatabaseSecretArn output is the secret RDS manages
-  for that database (not impaired, not scheduled for deletion; its value is never read).
+  for that database (active or rotating, not scheduled for deletion; its value is never read).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scripts.sandbox.checks import CheckResult, Waiter, check
+from scripts.sandbox.rds_secret import secret_status_problem
 from scripts.sandbox.waits import until
 from stacks.labs import PROJECT_TAG
 
@@ -34,8 +35,6 @@ DATABASE_TIMEOUT_S = 600
 SECOND_INSTANCE_TIMEOUT_S = 120
 REQUEST_TIMEOUT_S = 5
 MAX_PAGE_BYTES = 65536
-# RDS's word for a managed secret it cannot use (a disabled KMS key, a failed rotation).
-IMPAIRED = "impaired"
 
 
 def run_checks(session: Any, outputs: dict[str, str], stage: str, wait: Waiter) -> list[CheckResult]:
@@ -192,10 +191,9 @@ def secret_of_database(session: Any, outputs: dict[str, str]) -> str:
     if managed.get("SecretArn") != arn:
         owner = managed.get("SecretArn", "none: the password is not managed by RDS")
         raise AssertionError(f"{instance['DBInstanceIdentifier']}'s secret is {owner}, not the output's {arn}")
-    if managed.get("SecretStatus") == IMPAIRED:
-        raise AssertionError(
-            f"RDS reports the secret as {IMPAIRED}: its KMS key or rotation failed, see the RDS console"
-        )
+    problem = secret_status_problem(managed.get("SecretStatus"))
+    if problem is not None:
+        raise AssertionError(problem)
     described = session.client("secretsmanager").describe_secret(SecretId=arn)
     if described.get("DeletedDate"):
         raise AssertionError(f"secret {described['Name']} is scheduled for deletion")

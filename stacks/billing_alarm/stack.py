@@ -40,7 +40,6 @@ class BillingAlarmStack(cdk.Stack):
             "BillingAlerts",
             display_name="Billing alerts",
             email=config.alarm_email,
-            email_setting="billing_alarm.alarm_email",
             publishing_services=("cloudwatch.amazonaws.com", "budgets.amazonaws.com"),
         )
 

@@ -13,6 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from stacks.components.acknowledge import acknowledge
+from stacks.config import StageConfig
 
 
 class AlertTopic(Construct):
@@ -27,8 +28,11 @@ class AlertTopic(Construct):
       the `publishing_services` use it.
     - Each publishing service may publish only on behalf of this account
       (`aws:SourceAccount`), against the confused-deputy problem.
-    - Without an e-mail, a synth warning that names the setting (`email_setting`, the
-      cdk.json key under the stage) and says what then reaches nobody (`alerts`).
+    - Without an e-mail, no warning of its own: app.py prints one line per synth that names
+      every lab without one (`labs_without_alarm_email`), rather than a warning per topic.
+    - `grant_publish(grantee)`: sns:Publish on this topic and exactly the two KMS actions that
+      publishing to it uses, on its key (CDK's `Topic.grant_publish` writes `kms:GenerateDataKey*`,
+      a family that also mints data-key pairs).
     - An e-mail subscription when `email` is given (AWS mails a confirmation link), with
       its own dead-letter queue (`delivery_failures`: SSE-SQS, TLS-only, 14 days): an alert
       SNS could not deliver (a bounced address, an unconfirmed subscription) is kept there
@@ -42,8 +46,6 @@ class AlertTopic(Construct):
         *,
         display_name: str,
         email: str | None,
-        email_setting: str,
-        alerts: str = "alarms",
         publishing_services: Sequence[str] = ("cloudwatch.amazonaws.com",),
     ) -> None:
         super().__init__(scope, construct_id)
@@ -88,14 +90,7 @@ class AlertTopic(Construct):
         policy = self.topic.node.find_child("Policy")
         assert isinstance(policy, sns.TopicPolicy)
         self.topic_policy = policy
-        if email is None:
-            section = email_setting.split(".")[0]
-            cdk.Annotations.of(self).add_warning_v2(
-                f"cloudops:{section.replace('_', '-')}:no-email",
-                f"{email_setting} is null: the alert topic has no subscriber, so nobody receives {alerts}. "
-                f"Set stages.<stage>.{email_setting} in cdk.json, then confirm the e-mail AWS sends.",
-            )
-        else:
+        if email is not None:
             self.delivery_failures = sqs.Queue(
                 self,
                 "DeliveryFailures",
@@ -114,7 +109,41 @@ class AlertTopic(Construct):
                 subscriptions.EmailSubscription(email, dead_letter_queue=self.delivery_failures)
             )
 
+    def grant_publish(self, grantee: iam.IGrantable) -> None:
+        """Lets `grantee` publish to the topic: sns:Publish on it, kms:GenerateDataKey and kms:Decrypt on its key.
+
+        SNS encrypts each message under a data key it asks KMS for on the publisher's behalf
+        (GenerateDataKey) and reuses for up to five minutes (Decrypt); AWS's own service
+        integrations that publish to an encrypted topic are granted exactly these two actions
+        (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html,
+        https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-sns-creating-role.html).
+        """
+        iam.Grant.add_to_principal(grantee=grantee, actions=["sns:Publish"], resource_arns=[self.topic.topic_arn])
+        iam.Grant.add_to_principal(
+            grantee=grantee, actions=["kms:GenerateDataKey", "kms:Decrypt"], resource_arns=[self.key.key_arn]
+        )
+
 
 def _service_label(service: str) -> str:
     """'cloudwatch.amazonaws.com' -> 'Cloudwatch' (for statement ids)."""
     return service.split(".")[0].capitalize()
+
+
+def labs_without_alarm_email(config: StageConfig) -> list[str]:
+    """The cdk.json sections (queue_worker, ...) of the stage whose alarm_email is null."""
+    return [
+        name
+        for name, section in config.sections.items()
+        if "alarm_email" in (values := dict(section)) and values["alarm_email"] is None
+    ]
+
+
+def alarm_email_note(config: StageConfig) -> str | None:
+    """The one line a synth prints while alert topics have no subscriber; None when every one has."""
+    missing = labs_without_alarm_email(config)
+    if not missing:
+        return None
+    return (
+        f"note: no alarm_email in stage {config.stage} for {', '.join(missing)}: their alarms reach nobody "
+        f"until you set stages.{config.stage}.<section>.alarm_email in cdk.json"
+    )

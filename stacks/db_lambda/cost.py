@@ -9,7 +9,7 @@ stacks.config. What it avoids: a NAT gateway for the function to reach Secrets M
 
 from __future__ import annotations
 
-from stacks.cost_model import Line, PriceMissingError, hourly, monthly
+from stacks.cost_model import LOGS_STORAGE_GB_MONTH, LOGS_VENDED_INGEST_GB, Line, PriceMissingError, hourly, monthly
 from stacks.db_lambda.config import AZ_COUNT, DbLambdaConfig
 
 # ---------------------------------------------------------------------------------------
@@ -35,11 +35,18 @@ PROXY_MIN_VCPUS = 2
 INTERFACE_ENDPOINT_AZ_HOUR = 0.01  # per endpoint per AZ, plus 0.01 per GB processed (usage)
 SECRET_MONTH = 0.40
 
+FLOW_LOG_GB = 100_000 * 150 / 1e9  # flow log records of an idle lab VPC (assumed) x bytes per record
+
 NOT_COUNTED = (
     "Not counted (usage-based): Lambda requests and duration (0.20 USD per million, arm64 GB-s),\n"
     "endpoint data processing (0.01 USD/GB), Secrets Manager API calls (0.05 USD per 10,000: one per\n"
     "cold start), CloudWatch Logs ingestion (function and flow logs, 0.50 USD/GB), RDS backup storage\n"
-    "beyond the DB size. RDS Proxy's Multi-AZ billing is assumed to count the writer's vCPUs only."
+    "beyond the DB size. RDS Proxy's Multi-AZ billing is assumed to count the writer's vCPUs only.\n"
+    f"VPC flow logs of the idle VPC, assumed {FLOW_LOG_GB:g} GB a month (100,000 records x 150 bytes: the function's "
+    f"connections and the endpoint's): ingestion {FLOW_LOG_GB:g} GB x {LOGS_VENDED_INGEST_GB:.2f} USD = "
+    f"{FLOW_LOG_GB * LOGS_VENDED_INGEST_GB:.4f}, storage at most {FLOW_LOG_GB:g} GB x "
+    f"{LOGS_STORAGE_GB_MONTH:.2f} USD = {FLOW_LOG_GB * LOGS_STORAGE_GB_MONTH:.4f} a month: "
+    "left out of the lines as below a cent."
 )
 
 

@@ -15,7 +15,7 @@ from stacks.components.python_function import ARCHITECTURE, RUNTIME, python_func
 from stacks.db_lambda.config import DbLambdaConfig
 from stacks.db_lambda.database import DB_NAME, Database
 from stacks.db_lambda.network import DB_PORT, Network
-from stacks.db_lambda.pymysql_layer import pymysql_layer
+from stacks.db_lambda.pymysql_layer import CA_BUNDLE_NAME, pymysql_layer
 
 HANDLER = "db_lambda.handler.lambda_handler"
 
@@ -99,10 +99,10 @@ class DbLambdaStack(cdk.Stack):
                 "DB_PORT": str(DB_PORT),
                 "DB_NAME": DB_NAME,
                 "DB_SECRET_ARN": database.secret.secret_arn,
-                # RDS Proxy presents a public ACM certificate, which the runtime's trust store
-                # verifies; the instance's certificate comes from the RDS CA, which it lacks, so a
-                # direct connection is encrypted without checking the server's identity.
-                "DB_SSL_MODE": "VERIFY_IDENTITY" if database.proxy is not None else "REQUIRED",
+                # The RDS CA bundle in the pymysql layer (Lambda unpacks layers into /opt): the
+                # function verifies the certificate and name of the instance (RDS CA) or of RDS
+                # Proxy (an ACM certificate under the Amazon roots, also in the bundle), in every stage.
+                "DB_CA_FILE": f"/opt/{CA_BUNDLE_NAME}",
                 "POWERTOOLS_SERVICE_NAME": "db-lambda",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
             },
@@ -110,19 +110,9 @@ class DbLambdaStack(cdk.Stack):
         function, role = built.function, built.role
         # Lambda creates and deletes the function's network interfaces in the VPC with this role
         # (what the managed AWSLambdaVPCAccessExecutionRole grants, without its logs:* on every group).
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeSubnets",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                resources=["*"],
-            )
-        )
+        # https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+        for statement in network_interface_statements():
+            role.add_to_principal_policy(statement)
         self._acknowledge(function)
         return function
 
@@ -133,9 +123,11 @@ class DbLambdaStack(cdk.Stack):
         acknowledge(
             function.role.node.find_child("DefaultPolicy"),
             "AwsSolutions-IAM5[Resource::*]",
-            "Only the six EC2 network-interface actions Lambda needs to attach the function to its VPC "
-            "use Resource * (as AWS's AWSLambdaVPCAccessExecutionRole does: Describe calls have no resource "
-            "scope); the log group and the secret are named by ARN.",
+            "DescribeNetworkInterfaces and DescribeSubnets take no resource. The four interface writes do, but "
+            "Lambda makes its interfaces at deploy time under IDs unknown at synth, and AWS's Lambda guide "
+            "warns that a DeleteNetworkInterface not on all resource IDs can cut the function off its VPC; "
+            "so they keep AWSLambdaVPCAccessExecutionRole's *, which lets the role change any interface in "
+            "the account and region.",
         )
         cfn_function = function.node.default_child
         assert cfn_function is not None
@@ -151,3 +143,32 @@ class DbLambdaStack(cdk.Stack):
             "X-Ray would need its own interface endpoint in these isolated subnets (about 15 USD a "
             "month for two AZs) or a NAT; the lab has neither on purpose, and logs carry each request.",
         )
+
+
+def network_interface_statements() -> list[iam.PolicyStatement]:
+    """The network-interface permissions Lambda's VPC access needs, as AWS's Lambda guide lists them.
+
+    The guide: DescribeNetworkInterfaces "only works if it's allowed on all resources", and
+    without all resource IDs for DeleteNetworkInterface "your function may not be able to access
+    the VPC" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html). The Hyperplane
+    interfaces get their IDs when Lambda creates them, and this repository cannot check a
+    narrower policy (a VPC or subnet condition) against Lambda's interface management without a
+    deployment, so the writes stay on * as in AWSLambdaVPCAccessExecutionRole.
+    """
+    return [
+        iam.PolicyStatement(
+            sid="DescribeTakesNoResource",
+            actions=["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="LambdaManagesTheFunctionsInterfaces",
+            actions=[
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            resources=["*"],
+        ),
+    ]

@@ -61,8 +61,6 @@ class FanoutStack(cdk.Stack):
             "Alerts",
             display_name="Fanout alerts",
             email=config.alarm_email,
-            email_setting="fanout.alarm_email",
-            alerts="dead-letter alarms",
         )
 
         for route in ROUTES:
@@ -80,15 +78,26 @@ class FanoutStack(cdk.Stack):
         cdk.CfnOutput(self, TOPIC_OUTPUT, value=topic.topic_arn, description="Publish order events here")
 
     def _dead_letter_alarms(self, subscriber: SubscribedQueue, queue: str, alerts: sns.ITopic) -> None:
-        kinds: list[tuple[str, sqs.Queue, str]] = [
-            ("DeadLetterAlarm", subscriber.dead_letter_queue, f"the {queue} consumer failed on a message repeatedly"),
+        # SQS's dead-letter queue redrive (StartMessageMoveTask) moves messages only out of queues that
+        # are dead-letter queues of other SQS queues, "not ... such as Lambda or Amazon SNS topics"
+        # (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html):
+        # what an SNS subscription could not deliver is read and published to the topic again.
+        kinds: list[tuple[str, sqs.Queue, str, str]] = [
+            (
+                "DeadLetterAlarm",
+                subscriber.dead_letter_queue,
+                f"the {queue} consumer failed on a message repeatedly",
+                "Inspect them, fix the consumer, then redrive them to the queue (SQS dead-letter queue redrive).",
+            ),
             (
                 "DeliveryDeadLetterAlarm",
                 subscriber.delivery_dead_letter_queue,
                 f"SNS could not deliver an event to the {queue} queue (queue policy, deleted queue?)",
+                "Fix the cause, then read them and publish each event to the topic again "
+                "(SQS redrive cannot move messages out of an SNS subscription's dead-letter queue).",
             ),
         ]
-        for construct_id, dead_letters, why in kinds:
+        for construct_id, dead_letters, why, what_to_do in kinds:
             notify_when_above(
                 subscriber,
                 construct_id,
@@ -96,11 +105,18 @@ class FanoutStack(cdk.Stack):
                     statistic=cloudwatch.Stats.MAXIMUM, period=ALARM_PERIOD
                 ),
                 topic=alerts,
-                description=f"Messages in a dead-letter queue: {why}. Inspect them, fix, then redrive.",
+                description=f"Messages in a dead-letter queue: {why}. {what_to_do}",
             )
-            acknowledge(
-                dead_letters,
-                "Serverless-SQSRedrivePolicy",
-                "This queue is a dead-letter queue itself: failed messages wait here to be inspected and "
-                "redriven, and a second dead-letter queue behind it would only hide them.",
-            )
+        acknowledge(
+            subscriber.dead_letter_queue,
+            "Serverless-SQSRedrivePolicy",
+            "This queue is a dead-letter queue itself: messages the consumer failed on wait here to be inspected "
+            "and redriven to the queue, and a second dead-letter queue behind it would only hide them.",
+        )
+        acknowledge(
+            subscriber.delivery_dead_letter_queue,
+            "Serverless-SQSRedrivePolicy",
+            "This queue is the SNS subscription's dead-letter queue: undeliverable events wait here to be read and "
+            "published to the topic again (SQS redrive does not serve SNS-fed queues); a queue behind it would "
+            "only hide them.",
+        )

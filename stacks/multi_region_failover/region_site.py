@@ -188,7 +188,6 @@ class RegionSite:
             "Alerts",
             display_name="multi-region-failover alarms",
             email=email,
-            email_setting="multi_region_failover.alarm_email",
         )
         self.alert_topic = alerts.topic
         notify_when_above(

@@ -12,7 +12,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
-from stacks.components.acknowledge import acknowledge
 from stacks.components.alarm import notify_when_above
 from stacks.components.alert_topic import AlertTopic
 from stacks.components.python_function import python_function
@@ -72,13 +71,7 @@ class ChoreFunction(Construct):
             environment={**environment, "ALERT_TOPIC_ARN": alerts.topic.topic_arn, "POWERTOOLS_LOG_LEVEL": "INFO"},
         )
         self.role, self.function = built.role, built.function
-        alerts.topic.grant_publish(self.role)
-        acknowledge(
-            self.role.node.find_child("DefaultPolicy"),
-            "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
-            "Publishing to the KMS-encrypted alert topic needs GenerateDataKey on the topic's key; CDK's "
-            "grant_publish writes the action family with a wildcard, on that one key only.",
-        )
+        alerts.grant_publish(self.role)
 
         # Scheduler's own role: it may invoke this function (not its versions or aliases), and only
         # for schedules of this account.

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
-from stacks.config import LabSection
+from stacks.config import FieldError, LabSection
 from stacks.config_types import EmailAddress, LogRetentionDays
+from stacks.ops_automation.dst import skipped_run
 
 # EventBridge Scheduler's cron: cron(minutes hours day-of-month month day-of-week year),
 # where exactly one of day-of-month and day-of-week is "?".
@@ -24,7 +26,7 @@ def _cron(value: str) -> str:
     match = _CRON.match(value)
     if match is None:
         raise ValueError(
-            "must be an EventBridge Scheduler cron expression with 6 fields, like cron(0 2 * * ? *) (02:00 daily)"
+            "must be an EventBridge Scheduler cron expression with 6 fields, like cron(0 4 * * ? *) (04:00 daily)"
         )
     if (match.group(3) == "?") == (match.group(5) == "?"):
         raise ValueError("must have '?' in exactly one of day-of-month and day-of-week, like cron(0 20 ? * MON-FRI *)")
@@ -68,3 +70,20 @@ class OpsAutomationConfig(LabSection):
     ALL_OPTIONS_EXEMPT: ClassVar[Mapping[str, str]] = {
         "dry_run": "the shipped stages gate both values: sandbox true, prod false",
     }
+
+    @model_validator(mode="after")
+    def _no_run_in_a_daylight_saving_gap(self) -> OpsAutomationConfig:
+        # Scheduler skips a run whose time does not exist that day (see dst.py): this year and the next.
+        this_year = date.today().year
+        for field in ("snapshot_schedule", "cleanup_schedule", "stop_instances_schedule"):
+            cron = getattr(self, field)
+            if cron is None or (skipped := skipped_run(self.time_zone, cron, range(this_year, this_year + 2))) is None:
+                continue
+            time, day = skipped
+            raise FieldError(
+                field,
+                cron,
+                f"runs at {time}, which does not exist in {self.time_zone} on {day.isoformat()} (clocks spring "
+                "forward) and EventBridge Scheduler skips that run: choose a time outside the daylight saving gap",
+            )
+        return self

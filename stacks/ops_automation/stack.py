@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -25,7 +27,8 @@ class OpsAutomationStack(cdk.Stack):
 
     Builds:
     - `Snapshot`: snapshots every EBS volume tagged Backup=true once a day, tagging the
-      snapshot AutoCreated=true, Date and SourceVolume in the same call. IAM: CreateSnapshot
+      snapshot AutoCreated=true, Date and SourceVolume, and the stack's own tags (Project,
+      Stage, Lab: `make leftovers` finds the snapshots by them), in the same call. IAM: CreateSnapshot
       only on volumes tagged Backup=true and only for snapshots tagged AutoCreated=true;
       CreateTags only as part of CreateSnapshot.
     - `Cleanup`: deletes this account's snapshots tagged AutoCreated=true older than
@@ -49,8 +52,6 @@ class OpsAutomationStack(cdk.Stack):
             "Alerts",
             display_name="Ops automation reports",
             email=config.alarm_email,
-            email_setting="ops_automation.alarm_email",
-            alerts="the daily reports and alarms",
         )
         retention = log_retention(config.log_retention_days)
         dry_run = {"DRY_RUN": "true" if config.dry_run else "false"}
@@ -68,14 +69,24 @@ class OpsAutomationStack(cdk.Stack):
                 **settings,
             )
 
+        # The snapshots outlive the stack: they carry the tags the app puts on every resource
+        # (Project, Stage, Lab: stacks/app_builder.py), so that `make leftovers` finds them after
+        # a destroy. They are the snapshot function's own tags, read when the template is written
+        # (after the Tags aspects have run; the stack itself carries none: explicitStackTags).
+        owner_tags = _LazyTags()
         snapshot = chore(
             "Snapshot",
             "snapshot_handler",
             "snapshot the EBS volumes tagged Backup=true",
             config.snapshot_schedule,
-            environment={**dry_run, "POWERTOOLS_SERVICE_NAME": "ops-automation-snapshot"},
+            environment={
+                **dry_run,
+                "OWNER_TAGS": cdk.Lazy.string(owner_tags),
+                "POWERTOOLS_SERVICE_NAME": "ops-automation-snapshot",
+            },
             statements=self._snapshot_statements(),
         )
+        owner_tags.source = snapshot.function
         cleanup = chore(
             "Cleanup",
             "cleanup_handler",
@@ -198,6 +209,20 @@ class OpsAutomationStack(cdk.Stack):
             "Snapshot ids are unknown until created; every snapshot statement is conditioned on the AutoCreated=true "
             "tag (request tag to create, resource tag to delete) or on ec2:CreateAction=CreateSnapshot to tag.",
         )
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _LazyTags:
+    """The tags of `source`'s CloudFormation resource as a JSON object, produced at synthesis."""
+
+    source: Construct | None = None
+
+    def produce(self) -> str:
+        resource = self.source.node.default_child if self.source is not None else None
+        manager = cdk.TagManager.of(resource) if resource is not None else None
+        if manager is None:
+            raise ValueError("OpsAutomation: the snapshot function's tags cannot be read")
+        return json.dumps(manager.tag_values(), sort_keys=True)
 
 
 def _describe(sid: str, *actions: str) -> iam.PolicyStatement:

@@ -171,9 +171,7 @@ class QueueWorkerStack(cdk.Stack):
                 )
 
     def _alarms(self, email: str | None, oldest_age_seconds: int, work: WorkQueue, function: lambda_.Function) -> None:
-        alerts = AlertTopic(
-            self, "Alerts", display_name="Queue worker alerts", email=email, email_setting="queue_worker.alarm_email"
-        )
+        alerts = AlertTopic(self, "Alerts", display_name="Queue worker alerts", email=email)
         notify_when_above(
             self,
             "DeadLetterMessagesAlarm",

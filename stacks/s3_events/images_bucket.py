@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
-
-from stacks.components.acknowledge import acknowledge
 
 # Guide 002 "Lifecycle": "Expire incomplete multipart uploads after 7 days".
 ABORT_MULTIPART_DAYS = 7
@@ -24,6 +23,7 @@ class ImagesBucket(Construct):
       `transition_days` (guide 002: Standard-IA at day 30); incomplete multipart
       uploads are aborted after 7 days; with `previous_versions_days`, versioning is on
       and overwritten or deleted objects are kept that long, then expire;
+    - its notifications configured by CDK's handler under `notifications_handler_role`;
     - server access logs to a second private bucket (`access_logs`) that expires them;
     - `protect_data`: retained on `cdk destroy`; otherwise emptied and deleted with the stack.
     """
@@ -34,6 +34,7 @@ class ImagesBucket(Construct):
         construct_id: str,
         *,
         source_prefix: str,
+        notifications_handler_role: iam.IRole,
         storage_class: s3.StorageClass,
         transition_days: int,
         previous_versions_days: int | None,
@@ -49,12 +50,6 @@ class ImagesBucket(Construct):
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(access_log_retention_days))],
             removal_policy=removal,
             auto_delete_objects=not protect_data,
-        )
-        acknowledge(
-            self.access_logs,
-            "AwsSolutions-S1",
-            "This bucket holds only the images bucket's access logs; logging access to a log bucket "
-            "needs yet another bucket and repeats the question, so its own access is left to CloudTrail.",
         )
 
         versioned = previous_versions_days is not None
@@ -86,6 +81,7 @@ class ImagesBucket(Construct):
             lifecycle_rules=rules,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="images-bucket/",
+            notifications_handler_role=notifications_handler_role,
             removal_policy=removal,
             auto_delete_objects=not protect_data,
         )

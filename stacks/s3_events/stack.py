@@ -17,6 +17,7 @@ from stacks.components.alert_topic import AlertTopic
 from stacks.components.log_retention import log_retention
 from stacks.s3_events.config import S3EventsConfig
 from stacks.s3_events.images_bucket import ImagesBucket
+from stacks.s3_events.notifications_handler import NotificationsHandlerRole
 from stacks.s3_events.thumbnailer import Thumbnailer
 
 # The guide's figures (002 "S3 Event Notifications"): not configuration. The learner tools
@@ -38,6 +39,8 @@ class S3EventsStack(cdk.Stack):
     - `Thumbnailer`: Python 3.14 arm64 function with the Pillow and Powertools layers.
       Its role may s3:GetObject on images/* and s3:PutObject on thumbnails/*, nothing
       else in S3: no recursion is possible by permission as well as by filter.
+    - `NotificationsHandler`: the role of CDK's handler that writes the bucket's notification
+      configuration: s3:PutBucketNotification on this bucket and log writes to its own group only.
     - Asynchronous invocation with bounded retries and an on-failure queue, with an alarm
       on that queue to an encrypted SNS topic.
     """
@@ -53,9 +56,11 @@ class S3EventsStack(cdk.Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
 
+        handler_role = NotificationsHandlerRole(self, "NotificationsHandler")
         images = ImagesBucket(
             self,
             "Images",
+            notifications_handler_role=handler_role.for_bucket,
             source_prefix=SOURCE_PREFIX,
             storage_class=s3.StorageClass(config.originals_storage_class),
             transition_days=config.originals_transition_days,
@@ -94,6 +99,7 @@ class S3EventsStack(cdk.Stack):
             s3n.LambdaDestination(thumbnailer.function),
             s3.NotificationKeyFilter(prefix=SOURCE_PREFIX, suffix=SUFFIX),
         )
+        handler_role.grant(images.bucket)
 
         self._alarm(config.alarm_email, thumbnailer)
         self._acknowledge(images, thumbnailer)
@@ -123,8 +129,6 @@ class S3EventsStack(cdk.Stack):
             "Alerts",
             display_name="Thumbnailer alerts",
             email=email,
-            email_setting="s3_events.alarm_email",
-            alerts="the failed-events alarm",
         )
         notify_when_above(
             self,
@@ -167,13 +171,6 @@ class S3EventsStack(cdk.Stack):
             "Serverless-LambdaDLQ",
             "S3 invokes the function asynchronously, and failed events go to an on-failure destination (the "
             "FailedEvents queue, see EventInvokeConfig), which AWS recommends over a dead-letter queue.",
-        )
-        handler = next(c for c in self.node.children if c.node.id.startswith("BucketNotificationsHandler"))
-        acknowledge(
-            handler.node.find_child("Role"),
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-            "CDK's own bucket-notification handler: the managed policy only lets it write CloudWatch logs; narrowing "
-            "it would override CDK internals. Its log group is owned by the stack (components/provider_logs.py).",
         )
 
 

@@ -9,8 +9,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from stacks.components.acknowledge import acknowledge
-
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 
 
@@ -25,7 +23,7 @@ class AuditTrail(Construct):
       CloudTrail only on behalf of this trail (aws:SourceArn), so another account's trail
       cannot write into it (the confused-deputy problem).
     - `TrailLogs`: the CloudWatch Logs copy that the metric filters read, with retention;
-      CloudTrail writes it through its own role, which only this trail may assume.
+      CloudTrail writes it through its own role, which may write only that group.
     - `protect_data`: both buckets and the log group are retained on destroy (logs are
       evidence); otherwise they are emptied and deleted with the stack.
     """
@@ -47,7 +45,9 @@ class AuditTrail(Construct):
         # The one physical name in this lab: the bucket policy must name the trail's ARN before
         # the trail exists (CloudTrail checks the policy when it creates the trail), and a
         # generated name would only be known afterwards.
-        trail_name = f"{stack.stack_name}-Trail"
+        # The region is in it: a multi-region trail has a shadow copy, under its name, in every
+        # region, so the same stack in another region of the account would collide with it.
+        trail_name = f"{stack.stack_name}-Trail-{stack.region}"
         self.trail_arn = cdk.Arn.format(
             cdk.ArnComponents(service="cloudtrail", resource="trail", resource_name=trail_name), stack
         )
@@ -62,12 +62,6 @@ class AuditTrail(Construct):
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(expiration_days))],
             removal_policy=removal,
             auto_delete_objects=not protect_data,
-        )
-        acknowledge(
-            self.access_logs,
-            "AwsSolutions-S1",
-            "This bucket receives the trail bucket's server access logs; logging its own access would "
-            "need yet another bucket, and so on without end.",
         )
         transitions = (
             [s3.Transition(storage_class=s3.StorageClass.GLACIER, transition_after=cdk.Duration.days(days))]
@@ -109,7 +103,11 @@ class AuditTrail(Construct):
         logs_role = iam.Role(
             self,
             "TrailLogsRole",
-            assumed_by=iam.ServicePrincipal(CLOUDTRAIL, conditions={"StringEquals": only_this_trail}),
+            # The trust AWS documents for this role: the service, no condition
+            # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html).
+            # CloudTrail checks the role when it creates the trail (InvalidCloudWatchLogsRoleArnException), and
+            # no page documents an aws:SourceArn it would send; the role may only write this one log group.
+            assumed_by=iam.ServicePrincipal(CLOUDTRAIL),
             description="CloudTrail delivers this trail's events to its CloudWatch Logs group",
         )
         self.log_group.grant_write(logs_role)

@@ -23,6 +23,72 @@ from stacks.components.python_function import ARCHITECTURE, RUNTIME
 MIN_SEVERITY = 7  # GuardDuty's "High" band is 7.0-8.9, "Critical" 9.0-10.0
 FINDING_TYPE_PREFIX = "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration."  # .OutsideAWS, .InsideAWS
 FINDING = {"source": ["aws.guardduty"], "detail_type": ["GuardDuty Finding"]}
+# The tag a learner puts on a role to let the remediation revoke its sessions (the handler names it too).
+REMEDIABLE_TAG = ("GuardDutyRemediable", "true")
+# Roles the remediation may never write to, whatever their tags: PutRolePolicy can write any policy
+# into a role it may touch, so these stay out of its reach by an explicit Deny.
+PROTECTED_ROLES = (
+    "cdk-hnb659fds-*",  # the CDK bootstrap roles (deploy, file and image publishing, lookup, CloudFormation execution)
+    "aws-reserved/*",  # IAM Identity Center's AWSReservedSSO_* roles live under this path
+    "*AWSReservedSSO_*",
+    "OrganizationAccountAccessRole",  # the role AWS Organizations creates for the management account
+    "admin/*",  # roles under an admin path
+    "*Admin*",  # AdministratorAccess-style names; ARN matching is case-sensitive, hence both spellings
+    "*admin*",
+)
+
+
+def remediation_write_statements(role: iam.IRole) -> list[iam.PolicyStatement]:
+    """With `enforce`: PutRolePolicy on roles tagged remediable only, and never on a protected one or its own.
+
+    PutRolePolicy has no condition key on the policy's content, so IAM cannot hold the function to
+    the AWSRevokeOlderSessions deny it writes; what IAM can limit is which roles it writes to. The
+    role resource type supports aws:ResourceTag/${TagKey}
+    (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html). The role holds no
+    iam:TagRole, so it cannot make a role remediable itself.
+    """
+    stack = cdk.Stack.of(role)
+
+    def roles(name: str) -> str:
+        return stack.format_arn(service="iam", region="", resource="role", resource_name=name)
+
+    return [
+        iam.PolicyStatement(
+            sid="DenyOlderSessionsOfRolesTaggedRemediable",
+            actions=["iam:PutRolePolicy"],
+            resources=[roles("*")],
+            conditions={"StringEquals": {f"aws:ResourceTag/{REMEDIABLE_TAG[0]}": REMEDIABLE_TAG[1]}},
+        ),
+        iam.PolicyStatement(
+            sid="NeverEditItsOwnRole",
+            effect=iam.Effect.DENY,
+            actions=["iam:PutRolePolicy"],
+            resources=[role.role_arn],
+        ),
+        iam.PolicyStatement(
+            sid="NeverEditBootstrapOrAdministratorRoles",
+            effect=iam.Effect.DENY,
+            actions=["iam:PutRolePolicy"],
+            resources=[roles(name) for name in PROTECTED_ROLES],
+        ),
+    ]
+
+
+# Foundational threat detection (CloudTrail management events, VPC flow logs, DNS logs) only:
+# a detector created without `Features` turns on every optional protection plan except
+# Runtime Monitoring (CreateDetector, https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html),
+# each billed on its own. So each is named, disabled. EKS_RUNTIME_MONITORING is left out:
+# naming it beside RUNTIME_MONITORING, which includes it, is an error
+# (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html).
+PAID_PROTECTION_PLANS = (
+    "S3_DATA_EVENTS",
+    "EKS_AUDIT_LOGS",
+    "EBS_MALWARE_PROTECTION",
+    "RDS_LOGIN_EVENTS",
+    "LAMBDA_NETWORK_LOGS",
+    "RUNTIME_MONITORING",
+)
 
 
 class Findings(Construct):
@@ -36,8 +102,9 @@ class Findings(Construct):
     - `CredentialExfiltrationRule`: the guide's finding type -> `Remediation`, which denies
       the instance role's sessions issued before now (aws:TokenIssueTime). With
       `enforce` False it only logs the policy it would attach, and its role holds no IAM
-      write permission at all; with `enforce` True it may put inline policies on roles,
-      never on its own.
+      write permission at all; with `enforce` True it may put inline policies only on roles
+      tagged `GuardDutyRemediable=true`, never on its own, the CDK bootstrap roles or
+      administrator roles (`remediation_write_statements`).
     """
 
     def __init__(
@@ -55,7 +122,14 @@ class Findings(Construct):
 
         if existing_detector_id is None:
             detector = guardduty.CfnDetector(
-                self, "Detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES"
+                self,
+                "Detector",
+                enable=True,
+                finding_publishing_frequency="FIFTEEN_MINUTES",
+                features=[
+                    guardduty.CfnDetector.CFNFeatureConfigurationProperty(name=name, status="DISABLED")
+                    for name in PAID_PROTECTION_PLANS
+                ],
             )
             detector.apply_removal_policy(cdk.RemovalPolicy.RETAIN if protect_data else cdk.RemovalPolicy.DESTROY)
             self.detector_id: str = detector.ref
@@ -154,21 +228,8 @@ class Findings(Construct):
             )
         )
         if enforce:
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    sid="DenyOlderSessionsOfAnyRole",
-                    actions=["iam:PutRolePolicy"],
-                    resources=[stack.format_arn(service="iam", region="", resource="role", resource_name="*")],
-                )
-            )
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    sid="NeverEditItsOwnRole",
-                    effect=iam.Effect.DENY,
-                    actions=["iam:PutRolePolicy"],
-                    resources=[role.role_arn],
-                )
-            )
+            for statement in remediation_write_statements(role):
+                role.add_to_policy(statement)
         function = lambda_.Function(
             self,
             "Remediation",
@@ -192,7 +253,7 @@ class Findings(Construct):
             },
         )
         log_group.grant_write(role)
-        alerts.topic.grant_publish(role)
+        alerts.grant_publish(role)
         notify_when_above(
             self,
             "RemediationErrorsAlarm",
@@ -212,12 +273,6 @@ class Findings(Construct):
         policy = role.node.find_child("DefaultPolicy")
         acknowledge(
             policy,
-            "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
-            "Publishing to the KMS-encrypted alert topic needs GenerateDataKey on the topic's key; CDK's "
-            "grant_publish writes the action family with a wildcard, on that one key only.",
-        )
-        acknowledge(
-            policy,
             "AwsSolutions-IAM5[Resource::*]",
             "X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so active "
             "tracing needs Resource *; the IAM statements name instance profiles and roles of this account.",
@@ -232,7 +287,8 @@ class Findings(Construct):
             acknowledge(
                 policy,
                 "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]",
-                "Any role of this account may be the compromised one, known only from the finding; the code writes "
-                "only the AWSRevokeOlderSessions deny policy, and a Deny statement keeps it off its own role.",
+                f"The compromised role is known only from the finding, so the ARN is role/*, but IAM allows the "
+                f"write only on roles tagged {REMEDIABLE_TAG[0]}={REMEDIABLE_TAG[1]} (aws:ResourceTag), and Deny "
+                "statements keep it off its own role, the CDK bootstrap roles and administrator roles.",
             )
         return function

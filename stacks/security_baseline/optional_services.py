@@ -82,9 +82,16 @@ class ConfigRecorder(Construct):
         )
         policy = bucket.policy
         assert policy is not None
-        # Config needs the recorder before the channel, and checks the bucket policy; CloudFormation
-        # starts recording once the channel exists.
-        channel.node.add_dependency(policy, recorder)
+        # The channel depends on the bucket policy only, and neither on the other: PutDeliveryChannel
+        # needs a recorder to exist, while the recorder resource waits for a channel before it starts
+        # ("AWS CloudFormation starts the recorder as soon as the delivery channel is available",
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html).
+        # A channel that waits for the recorder fails with NoAvailableDeliveryChannelException
+        # (aws-cdk #9001, https://github.com/aws/aws-cdk/issues/9001); AWS's own sample template
+        # (aws-cloudformation-templates, Config/Config.yaml) declares the two side by side.
+        channel.node.add_dependency(policy)
+        self.recorder = recorder
+        self.channel = channel
         acknowledge(
             role,
             "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]",

@@ -42,8 +42,6 @@ class SecurityBaselineStack(cdk.Stack):
             "Alerts",
             display_name="Security alerts",
             email=config.alarm_email,
-            email_setting="security_baseline.alarm_email",
-            alerts="alarms and findings",
         )
 
         trail = AuditTrail(

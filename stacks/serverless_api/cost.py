@@ -9,7 +9,7 @@ the pricing pages (https://aws.amazon.com/<service>/pricing/) before quoting.
 
 from __future__ import annotations
 
-from stacks.cost_model import PRICES_REVIEWED, Line, alarms, alert_topic_key, lambda_arm64
+from stacks.cost_model import CUSTOM_METRIC_MONTH, PRICES_REVIEWED, Line, alarms, alert_topic_key, lambda_arm64
 from stacks.serverless_api.config import ServerlessApiConfig
 
 PRICES_NOTE = (
@@ -39,7 +39,11 @@ WRITE_SHARE = 0.5  # POST and PATCH; the other half are GETs and list queries of
 NOT_COUNTED = (
     "Not counted: data transfer out (0.09 USD/GB after the first 100 GB), DynamoDB storage "
     "(0.25 USD/GB-month, plus 0.20 with point-in-time recovery; a million orders is about 0.4 GB "
-    "with the index), execution logs (errors only). " + PRICES_NOTE
+    "with the index), execution logs (errors only). "
+    + PRICES_NOTE
+    + "\nNot in the lines: the ThrottledRequests metric filter's custom metric "
+    f"(1 x {CUSTOM_METRIC_MONTH:.2f} USD a month at most, prorated by the hours a 429 is logged; free within the "
+    "account's first 10 custom metrics)."
 )
 
 

@@ -92,6 +92,11 @@ class OrdersRestApi(Construct):
             "Api",
             handler=function,
             proxy=True,
+            # API Gateway's metrics are keyed by ApiName and Stage, not by id: CDK's default name ("Api")
+            # would share the 5XX and latency alarms' metrics with every other REST API of that name and
+            # stage in the region (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html).
+            # The stack name is unique in the account and region.
+            rest_api_name=f"{cdk.Stack.of(self).stack_name}-Orders",
             description="Orders API of the serverless-api lab (guide 001: Lambda + API Gateway + DynamoDB)",
             endpoint_types=[apigateway.EndpointType.REGIONAL],
             default_cors_preflight_options=cors,

@@ -161,7 +161,6 @@ class ServerlessApiStack(cdk.Stack):
             "Alerts",
             display_name="Serverless API alerts",
             email=config.alarm_email,
-            email_setting="serverless_api.alarm_email",
         )
         # REST APIs publish no metric of throttled requests: count the 429s in the access logs.
         throttled = logs.MetricFilter(

@@ -56,7 +56,6 @@ class SiteDistribution(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
 
-        origin = origins.S3BucketOrigin.with_origin_access_control(bucket)
         headers = security_headers_policy(self, "SecurityHeaders")
         page_cache = _cache_policy(
             self,
@@ -72,6 +71,14 @@ class SiteDistribution(Construct):
             default=cdk.Duration.hours(config.asset_default_ttl_hours),
             maximum=cdk.Duration.days(config.asset_max_ttl_days),
         )
+
+        stack = cdk.Stack.of(self)
+        # Named with the region, like the response headers policy: an origin access control's name is
+        # unique in the account (CloudFront is global), and CDK's default name does not carry the region.
+        access_control = cloudfront.S3OriginAccessControl(
+            self, "OriginAccessControl", origin_access_control_name=f"{stack.stack_name}-Oac-{stack.region}"
+        )
+        origin = origins.S3BucketOrigin.with_origin_access_control(bucket, origin_access_control=access_control)
 
         def behaviour(cache_policy: cloudfront.ICachePolicy) -> cloudfront.BehaviorOptions:
             return cloudfront.BehaviorOptions(

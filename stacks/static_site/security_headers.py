@@ -21,9 +21,14 @@ def security_headers_policy(scope: Construct, construct_id: str) -> cloudfront.R
 
     `override=True` everywhere: the edge's value wins over anything an object's metadata says.
     """
+    stack = cdk.Stack.of(scope)
     return cloudfront.ResponseHeadersPolicy(
         scope,
         construct_id,
+        # CloudFront is global: a policy's name is unique per account, not per region, so the same
+        # stack in two regions of one account would collide (AlreadyExists) on CDK's default name.
+        # The region is in it, as CDK already does for cache policies.
+        response_headers_policy_name=f"{stack.stack_name}-SecurityHeaders-{stack.region}",
         comment="CloudOps CDK Labs static site: security headers",
         security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
             strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(

@@ -9,6 +9,7 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
@@ -35,10 +36,14 @@ class StaticSiteStack(cdk.Stack):
       asset cache policies, the 404 page, price class and optional custom domain from config.
     - `DeploySite`: BucketDeployment of site/ with one invalidation of `/*` per deploy (one
       path: the first 1,000 invalidation paths a month are free). Its provider function logs
-      to `DeploymentLogs`, a log group this stack owns (retention; removed in the sandbox).
-    - `AccessLogBucket`: CloudFront standard logs and the site bucket's S3 server access logs
-      (the direct requests that got 403 show there), both free apart from storage at lab
-      scale, expired after `access_log_days`; kept in prod.
+      to `DeploymentLogs`, a log group this stack owns (retention; removed in the sandbox). Its
+      role reads only the zipped site/ (`SiteFiles`) of the CDK asset bucket, writes the site
+      bucket and invalidates only this distribution.
+    - `AccessLogBucket`: CloudFront standard logs and, in prod, the site bucket's S3 server
+      access logs (the direct requests that got 403 show there), both free apart from storage
+      at lab scale, expired after `access_log_days`; kept in prod. The sandbox empties it only
+      after the distribution is deleted, and has no S3 server access logs (they arrive hours
+      late and would refill it after the emptying).
     """
 
     def __init__(
@@ -62,13 +67,25 @@ class StaticSiteStack(cdk.Stack):
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix=S3_LOG_PREFIX,
+            # Prod only: S3 delivers server access logs late, best effort (hours), so in the sandbox they
+            # would refill the log bucket after `cdk destroy` empties it (BucketNotEmpty, aws-cdk #21776;
+            # https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html#LogDeliveryBestEffort).
+            # No ordering helps: the log bucket's policy names this bucket, so it outlives the emptying.
+            server_access_logs_bucket=access_logs if protect_data else None,
+            server_access_logs_prefix=S3_LOG_PREFIX if protect_data else None,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
+        if not protect_data:
+            acknowledge(
+                bucket,
+                "AwsSolutions-S1",
+                "Sandbox only: S3 delivers server access logs hours late, so they would refill the log bucket after "
+                "cdk destroy empties it and fail the destroy; CloudFront's logs still show every request.",
+            )
         site = SiteDistribution(self, "Site", bucket=bucket, config=config, log_bucket=access_logs)
 
         self._deploy(bucket, site.distribution, retention, keep)
+        self._empty_log_bucket_last(access_logs, writer=site.distribution)
         acknowledge_distribution(site.distribution, has_certificate=config.certificate_arn is not None)
 
         url = f"https://{config.domain_name or site.distribution.distribution_domain_name}/"
@@ -106,13 +123,22 @@ class StaticSiteStack(cdk.Stack):
             removal_policy=keep,
             auto_delete_objects=keep == cdk.RemovalPolicy.DESTROY,
         )
-        acknowledge(
-            bucket,
-            "AwsSolutions-S1",
-            "This bucket holds only the access logs of the site bucket and the distribution; logging "
-            "access to a log bucket needs yet another bucket and repeats the question.",
-        )
         return bucket
+
+    @staticmethod
+    def _empty_log_bucket_last(access_logs: s3.Bucket, writer: Construct) -> None:
+        """In the sandbox, empty the log bucket only after the distribution is gone.
+
+        CloudFront delivers standard logs through the bucket's ACL grant until the distribution
+        is deleted, so a log bucket emptied at the start of `cdk destroy` fills again and the
+        destroy fails with BucketNotEmpty (aws-cdk #16332, https://github.com/aws/aws-cdk/issues/16332).
+        CloudFormation deletes a resource before the ones it depends on: the distribution
+        depending on the emptying custom resource puts the emptying after the distribution.
+        """
+        emptying = access_logs.node.try_find_child("AutoDeleteObjectsCustomResource")
+        if emptying is None:  # prod: the log bucket is retained, nothing empties it
+            return
+        writer.node.add_dependency(emptying)
 
     def _deploy(
         self,
@@ -123,8 +149,12 @@ class StaticSiteStack(cdk.Stack):
     ) -> None:
         """site/ into the bucket, then one invalidation, by CDK's provider function with its own logs and role."""
         deployment_logs = logs.LogGroup(self, "DeploymentLogs", retention=retention, removal_policy=keep)
-        # A role with no managed policy: BucketDeployment adds its S3 and CloudFront grants,
-        # and the function may write only its own log group.
+        # The zipped site/, staged as a CDK asset: its key (<content hash>.zip) is known at synth.
+        site_files = s3_assets.Asset(self, "SiteFiles", path=str(SITE_DIR))
+        # The role holds only what the deployment does, written here: BucketDeployment's own grants
+        # would read the whole CDK bootstrap bucket (every stack's templates and Lambda code of the
+        # account and region) and invalidate any distribution (cloudfront:*Invalidation on *). So
+        # the construct gets the role without policy updates, which drops those grants.
         role = iam.Role(
             self,
             "DeploymentRole",
@@ -132,10 +162,28 @@ class StaticSiteStack(cdk.Stack):
             description="Static site deployment: copy site/ into the bucket, invalidate the distribution",
         )
         deployment_logs.grant_write(role)
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="ReadTheZippedSiteOnly",
+                actions=["s3:GetObject"],
+                resources=[site_files.bucket.arn_for_objects(site_files.s3_object_key)],
+            )
+        )
+        # The copy into the site bucket: what BucketDeployment grants itself (bucket.grant_read_write).
+        bucket.grant_read_write(role)
+        # CreateInvalidation and GetInvalidation take a distribution ARN (Service Authorization Reference,
+        # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html).
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="InvalidateThisDistributionOnly",
+                actions=["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+                resources=[distribution.distribution_arn],
+            )
+        )
         deployment = s3deploy.BucketDeployment(
             self,
             "DeploySite",
-            sources=[s3deploy.Source.asset(str(SITE_DIR))],
+            sources=[s3deploy.Source.bucket(site_files.bucket, site_files.s3_object_key)],
             destination_bucket=bucket,
             distribution=distribution,
             distribution_paths=["/*"],
@@ -143,6 +191,6 @@ class StaticSiteStack(cdk.Stack):
             # Delete the site's files when the stack goes, so the bucket is empty and can go too.
             retain_on_delete=False,
             log_group=deployment_logs,
-            role=role,
+            role=role.without_policy_updates(),
         )
         acknowledge_deployment(deployment, role)

@@ -106,6 +106,13 @@ class AppTier:
             ),
         )
         user_data.add_signal_on_exit_command(self.group)
+        # The servers install httpd and call cfn-signal through the NAT: the group is created only
+        # once the app subnets' default routes exist (so, in the sandbox, after the NAT instance has
+        # signalled that it forwards). Without it CloudFormation may launch them before the route,
+        # and a server whose dnf and cfn-signal cannot get out fails the deploy after the timeout.
+        self.group.node.add_dependency(
+            vpc.select_subnets(subnet_group_name=PRIVATE_APP).internet_connectivity_established
+        )
         # The guide's "most common" policy: keep average CPU near the target.
         self.group.scale_on_cpu_utilization("CpuTargetTracking", target_utilization_percent=config.target_cpu_percent)
         if config.scheduled_scaling:

@@ -28,12 +28,30 @@ RETRY_FUNCTION = [
 # cfn-signal ships with Amazon Linux's bootstrap tools; install them if an image lacks them.
 ENSURE_CFN_SIGNAL = [f"[ -x {CFN_SIGNAL} ] || retry 10 15 dnf install -y aws-cfn-bootstrap"]
 
+# dnf on AL2023 can use more memory than a 512 MB instance has (t4g.nano: amazon-linux-2023
+# #404, https://github.com/amazonlinux/amazon-linux-2023/issues/404) and be OOM-killed, which
+# fails the deploy after the signal timeout. A swap file first (1 GiB of the 8 GiB root
+# volume, written with dd: a file with holes cannot be swap, see mkswap(8)). Idempotent:
+# a second boot finds it on.
+SWAP_FILE = "/swapfile"
+SWAP_MIB = 1024
+ADD_SWAP = [
+    f"if ! swapon --show=NAME --noheadings | grep -qx {SWAP_FILE}; then",
+    f"  [ -f {SWAP_FILE} ] || dd if=/dev/zero of={SWAP_FILE} bs=1M count={SWAP_MIB} status=none",
+    f"  chmod 600 {SWAP_FILE}",
+    f"  mkswap {SWAP_FILE}",
+    f"  swapon {SWAP_FILE}",
+    "fi",
+    f"grep -q '^{SWAP_FILE} ' /etc/fstab || echo '{SWAP_FILE} none swap defaults 0 0' >> /etc/fstab",
+]
+
 # NAT instance: forward the app subnets' traffic and masquerade it behind the instance's
 # public address. `ip route` (iproute) is on every AL2023 image; net-tools' `route`, which
 # CDK's own script uses, is not.
 NAT_COMMANDS = [
     "set -euo pipefail",
     *RETRY_FUNCTION,
+    *ADD_SWAP,
     *ENSURE_CFN_SIGNAL,
     "retry 10 15 dnf install -y iptables-services",
     "systemctl enable --now iptables",
@@ -44,7 +62,10 @@ NAT_COMMANDS = [
     'iptables -t nat -C POSTROUTING -o "$IFACE" -j MASQUERADE 2>/dev/null'
     ' || iptables -t nat -A POSTROUTING -o "$IFACE" -j MASQUERADE',
     "iptables -F FORWARD",
-    "service iptables save",
+    # The file iptables-services loads at boot. Not `service iptables save`: on AL2023 `service`
+    # comes from the initscripts package, which may be absent, and under `set -e` its failure
+    # would roll back the whole stack; iptables-save is in the iptables package itself.
+    "iptables-save > /etc/sysconfig/iptables",
     # The check that CDK's script lacks: forwarding on and the rule in place, or a failed signal.
     '[ "$(sysctl -n net.ipv4.ip_forward)" = "1" ]',
     'iptables -t nat -C POSTROUTING -o "$IFACE" -j MASQUERADE',

@@ -9,7 +9,16 @@ list prices: check them before you rely on them.
 
 from __future__ import annotations
 
-from stacks.cost_model import HOURS_PER_MONTH, Line, PriceMissingError, hourly, monthly
+from stacks.cost_model import (
+    CLOUDWATCH_STANDARD_ALARM_MONTH,
+    HOURS_PER_MONTH,
+    LOGS_STORAGE_GB_MONTH,
+    LOGS_VENDED_INGEST_GB,
+    Line,
+    PriceMissingError,
+    hourly,
+    monthly,
+)
 from stacks.three_tier.config import AZ_COUNT, ROOT_VOLUME_GIB, ThreeTierConfig
 
 # ---------------------------------------------------------------------------------------
@@ -100,8 +109,22 @@ def monthly_lines(config: ThreeTierConfig) -> list[Line]:
     return lines
 
 
+# Made outside the template: target tracking creates its own two alarms (high and low), which
+# CloudFormation does not list (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html).
+TARGET_TRACKING_ALARMS = 2
+# VPC flow logs of an idle lab, assumed: ALB health checks dominate (2 nodes x 2 a minute per server,
+# each a new flow, seen on both ENIs), about 1,000,000 records a month of about 150 bytes.
+FLOW_LOG_GB = 1_000_000 * 150 / 1e9
+
 NOT_COUNTED = (
+    f"Not in the lines: the {TARGET_TRACKING_ALARMS} CloudWatch alarms Auto Scaling creates for the CPU target\n"
+    f"tracking policy, outside the template ({TARGET_TRACKING_ALARMS} x {CLOUDWATCH_STANDARD_ALARM_MONTH:.2f} USD = "
+    f"{TARGET_TRACKING_ALARMS * CLOUDWATCH_STANDARD_ALARM_MONTH:.2f} a month; free within the first 10 alarms);\n"
+    f"VPC flow logs, assumed {FLOW_LOG_GB:g} GB a month (1,000,000 records x 150 bytes):\n"
+    f"ingestion {FLOW_LOG_GB:g} GB x {LOGS_VENDED_INGEST_GB:.2f} USD = {FLOW_LOG_GB * LOGS_VENDED_INGEST_GB:.3f}, "
+    f"storage at most {FLOW_LOG_GB:g} GB x {LOGS_STORAGE_GB_MONTH:.2f} USD = {FLOW_LOG_GB * LOGS_STORAGE_GB_MONTH:.3f} "
+    "a month.\n"
     "Not counted (usage-based): NAT gateway data processing (0.045 USD/GB), ALB LCUs (0.008 USD/LCU-h),\n"
-    "data transfer out, CloudWatch Logs ingestion (flow logs, 0.50 USD/GB), S3 log storage, RDS backup\n"
+    "data transfer out, S3 log storage, RDS backup\n"
     "storage beyond the DB size, t3 unlimited CPU credits."
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
+
+from stacks.components.acknowledge import acknowledge
 
 # Ephemeral (client) ports. Linux uses 32768-60999, Windows 49152-65535, the NAT
 # gateway and ELB 1024-65535: the guide's 1024-65535 covers them all.
@@ -65,10 +66,9 @@ class PublicSubnetAcl(Construct):
                 direction=direction,
                 rule_action=ec2.Action.ALLOW,
             )
-        cdk.Validations.of(self.acl).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-VPC3",
-                reason="The guide teaches NACLs next to security groups, so the lab reproduces its public "
-                "subnet table as a study aid; the security groups stay the real access control.",
-            )
+        acknowledge(
+            self.acl,
+            "AwsSolutions-VPC3",
+            "The guide teaches NACLs next to security groups, so the lab reproduces its public "
+            "subnet table as a study aid; the security groups stay the real access control.",
         )

@@ -32,8 +32,9 @@ class TierSecurityGroups:
         acknowledge(
             self.load_balancer,
             "AwsSolutions-EC23",
-            "This is the public website's internet-facing load balancer: it must accept HTTP and "
-            "HTTPS from any address; every other tier only admits the group in front of it.",
+            "This is the public website's internet-facing load balancer: its listeners open port 80 to any "
+            "address, and 443 too when certificate_arn is set (80 then only redirects to HTTPS); every other "
+            "tier only admits the group in front of it.",
         )
         self.app = ec2.SecurityGroup(
             scope,

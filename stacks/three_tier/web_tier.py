@@ -93,8 +93,9 @@ class WebTier:
         acknowledge(
             bucket,
             "AwsSolutions-S1",
-            "This bucket holds only the ALB's access logs; logging access to a log bucket needs "
-            "yet another bucket and repeats the question, so its own access is left to CloudTrail.",
+            "This bucket holds only the ALB's access logs; logging access to a log bucket needs yet another "
+            "bucket and repeats the question. Reads of these logs are not recorded: this lab has no trail, "
+            "and a management-events trail does not log S3 object reads (data events).",
         )
         # load_balancer.log_access_logs() needs a concrete region and this stack is
         # environment-agnostic, so the policy is written here, for every region. See _elb_log_writers.

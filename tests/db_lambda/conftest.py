@@ -75,9 +75,10 @@ def fresh_database(mariadb: mariadb_server.MariaDB, app_user: db.Credentials) ->
 
 @pytest.fixture
 def settings(fresh_database: mariadb_server.MariaDB, monkeypatch: pytest.MonkeyPatch) -> db.ConnectionSettings:
-    """Settings as the function gets them, with the test CA as the trust store (VERIFY_IDENTITY)."""
-    monkeypatch.setenv("SSL_CERT_FILE", str(fresh_database.ca_file))
-    return db.ConnectionSettings(host=fresh_database.host, port=fresh_database.port, database=DATABASE)
+    """Settings as the function gets them, with the test CA in place of the RDS CA bundle."""
+    return db.ConnectionSettings(
+        host=fresh_database.host, port=fresh_database.port, database=DATABASE, ca_file=str(fresh_database.ca_file)
+    )
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ def deployed(
     monkeypatch.setenv(handler.PORT_VARIABLE, str(settings.port))
     monkeypatch.setenv(handler.NAME_VARIABLE, settings.database)
     monkeypatch.setenv(handler.SECRET_VARIABLE, secret_arn)
-    monkeypatch.setenv(handler.SSL_MODE_VARIABLE, "VERIFY_IDENTITY")
+    monkeypatch.setenv(handler.CA_FILE_VARIABLE, settings.ca_file)
     handler.database.cache_clear()
     yield settings
     if handler.database.cache_info().currsize:

@@ -13,6 +13,8 @@ import pymysql
 import pytest
 
 from db_lambda import db
+from stacks.config import REPO_ROOT
+from stacks.db_lambda.pymysql_layer import CA_BUNDLE_NAME
 from tests.db_lambda.conftest import APP_USER, DATABASE, all_users, app_connection_ids, kill_app_connections
 from tests.db_lambda.mariadb import MariaDB
 
@@ -162,43 +164,19 @@ def test_the_connection_is_encrypted(database: db.Database) -> None:
     assert row[1] in ("TLSv1.2", "TLSv1.3")
 
 
-def test_verify_identity_refuses_a_server_whose_certificate_is_not_trusted(
-    settings: db.ConnectionSettings, app_user: db.Credentials, monkeypatch: pytest.MonkeyPatch
+def test_the_rds_ca_bundle_refuses_a_server_whose_certificate_it_does_not_trust(
+    settings: db.ConnectionSettings, app_user: db.Credentials
 ) -> None:
-    # Given a trust store without the server's CA
-    monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent/ca.pem")
-    monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent")
-    database = db.Database(settings, lambda refresh: app_user)
-    # When it connects in VERIFY_IDENTITY mode
+    # Given the CA bundle the layer ships (RDS and Amazon roots), and a server whose
+    # certificate comes from the tests' own CA: a database that is not the one AWS certified
+    bundle = REPO_ROOT / "build" / "pymysql-layer" / CA_BUNDLE_NAME
+    database = db.Database(dataclasses.replace(settings, ca_file=str(bundle)), lambda refresh: app_user)
+    # When it connects
     # Then it refuses the server
     with pytest.raises(
         db.DatabaseUnavailableError, match=r"cannot connect to 127\.0\.0\.1:\d+: .*CERTIFICATE_VERIFY_FAILED"
     ):
         database.list_users(limit=1)
-
-
-def test_required_mode_encrypts_without_checking_the_certificate(
-    settings: db.ConnectionSettings, app_user: db.Credentials, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Given no trust store at all, and REQUIRED mode (direct to RDS, whose CA the runtime lacks)
-    monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent/ca.pem")
-    database = db.Database(dataclasses.replace(settings, ssl_mode="REQUIRED"), lambda refresh: app_user)
-    # When it queries
-    try:
-        assert database.list_users(limit=1) == []
-        # Then it works, over TLS
-        with database.connection().cursor() as cursor:
-            cursor.execute("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
-            row = cursor.fetchone()
-    finally:
-        database.close()
-    assert row is not None
-    assert row[1]
-
-
-def test_an_unknown_ssl_mode_is_refused() -> None:
-    with pytest.raises(ValueError, match="ssl mode must be one of VERIFY_IDENTITY, REQUIRED, not 'DISABLED'"):
-        db.tls_context("DISABLED")
 
 
 def test_a_slow_query_hits_the_read_timeout(settings: db.ConnectionSettings, app_user: db.Credentials) -> None:

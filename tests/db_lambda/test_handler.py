@@ -152,7 +152,12 @@ def test_an_unreadable_secret_is_a_503(
     [
         ("DB_HOST", "", "environment variable(s) not set: DB_HOST"),
         ("DB_PORT", "33o6", "DB_PORT must be a port number 1-65535, not '33o6'"),
-        ("DB_SSL_MODE", "DISABLED", "DB_SSL_MODE must be one of VERIFY_IDENTITY, REQUIRED"),
+        (
+            "DB_CA_FILE",
+            "/nonexistent/ca.pem",
+            "DB_CA_FILE='/nonexistent/ca.pem' is not a file: the RDS CA bundle ships in the pymysql layer "
+            "as /opt/rds-ca-bundle.pem (make pymysql-layer builds it)",
+        ),
     ],
 )
 def test_a_missing_or_bad_setting_is_a_one_line_configuration_error(variable: str, value: str, message: str) -> None:

@@ -161,15 +161,16 @@ def test_prod_connects_through_rds_proxy_requiring_tls(prod: SynthesizedStage) -
     assert props["VpcSubnetIds"] == isolated_subnets(prod)
     variables = function_props(prod)["Environment"]["Variables"]
     assert variables["DB_HOST"] == {"Fn::GetAtt": [logical_id, "Endpoint"]}
-    # The proxy's certificate is a public ACM one: the function verifies the server's identity.
-    assert variables["DB_SSL_MODE"] == "VERIFY_IDENTITY"
+    # The proxy's certificate is an ACM one under the Amazon roots, which the layer's bundle holds.
+    assert variables["DB_CA_FILE"] == "/opt/rds-ca-bundle.pem"
 
 
-def test_the_sandbox_connects_directly_encrypted(sandbox: SynthesizedStage) -> None:
+def test_the_sandbox_connects_directly_encrypted_and_verified(sandbox: SynthesizedStage) -> None:
     assert resources_of_type(template(sandbox), "AWS::RDS::DBProxy") == {}
     variables = function_props(sandbox)["Environment"]["Variables"]
     assert variables["DB_HOST"] == {"Fn::GetAtt": ["DatabaseB269D8BB", "Endpoint.Address"]}
-    assert variables["DB_SSL_MODE"] == "REQUIRED"
+    # Verified too: the instance's certificate chains to an RDS CA in the layer's bundle.
+    assert variables["DB_CA_FILE"] == "/opt/rds-ca-bundle.pem"
 
 
 # --- The function ----------------------------------------------------------------------------------

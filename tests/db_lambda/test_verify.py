@@ -19,7 +19,7 @@ import pytest
 
 from db_lambda import db, handler
 from scripts.db_lambda import verify
-from scripts.sandbox.checks import CheckResult, Waiter
+from scripts.sandbox.checks import CheckResult, Waiter, check
 from tests.db_lambda.conftest import REGION, all_users
 from tests.db_lambda.mariadb import MariaDB
 from tests.harness import fake_lambda_context
@@ -258,3 +258,39 @@ def test_the_script_has_help_and_one_line_errors(capsys: pytest.CaptureFixture[s
     assert raised.value.code == 2
     assert line.startswith("error: argument --stage: invalid choice: 'dev' (choose from ")
     assert line.endswith(") (see --help)")
+
+
+class SecretInStatus:
+    """The moto RDS client, with the instance's MasterUserSecret in `status` (moto's is always active)."""
+
+    def __init__(self, rds: Any, status: str) -> None:
+        self._rds, self._status = rds, status
+
+    def describe_db_instances(self, **kwargs: Any) -> dict[str, Any]:
+        described: dict[str, Any] = self._rds.describe_db_instances(**kwargs)
+        for instance in described["DBInstances"]:
+            instance["MasterUserSecret"]["SecretStatus"] = self._status
+        return described
+
+
+@pytest.mark.parametrize(("status", "passes"), [("rotating", True), ("active", True), ("impaired", False)])
+def test_a_secret_rds_is_rotating_passes_and_an_impaired_one_fails(
+    instance_secret_arn: str, wait: Waiter, status: str, passes: bool
+) -> None:
+    # RDS rotates its managed secrets every 7 days: SecretStatus is creating, active, rotating or
+    # impaired, and only impaired (RDS cannot reach the secret or its key) is a problem
+    # (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_MasterUserSecret.html).
+    session = Session(StubLambda())
+    moto_client = session.client
+
+    def client(name: str) -> Any:
+        return SecretInStatus(moto_client("rds"), status) if name == "rds" else moto_client(name)
+
+    session.client = client  # type: ignore[method-assign]
+    trial = verify.Trial(session, outputs(instance_secret_arn), wait)
+    result = check("secret", trial.secret_managed_by_rds)
+    assert result.passed is passes, result.detail
+    if passes:
+        assert result.detail.endswith(status)
+    else:
+        assert "RDS reports the secret as impaired" in result.detail

@@ -129,6 +129,27 @@ def test_the_reader_keeps_messages_when_asked(
     assert attributes["ApproximateNumberOfMessagesNotVisible"] == "1"
 
 
+def test_keeping_says_what_each_read_costs_the_messages(
+    session: Any, deployed: Deployment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SQS has no peek: a --keep read is a receive, and receives count toward maxReceiveCount (5 in
+    # this deployment); past it the next receive moves the message to the dead-letter queue
+    # (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+    publish(session.client("sns"), deployed.outputs[TOPIC_OUTPUT], [OrderEvent("o-1", "order_paid", 5.0, STAMP)])
+    sqs = session.client("sqs")
+    url = deployed.outputs["BillingQueueUrl"]
+    for _ in range(4):  # four earlier receives, each put back at once
+        [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+    assert read_queues.main(["--keep", "--wait", "0"], session=session) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        "billing: kept 1 message(s), received 5-5 of maxReceiveCount 5 times (each read counts, --keep too); "
+        "1 will move to its dead-letter queue on the next receive"
+    ) in lines
+    assert any(line.startswith("shipping: kept 1 message(s), received 1-1 of maxReceiveCount 5") for line in lines)
+
+
 def test_the_reader_flags_an_event_in_a_queue_its_filter_does_not_admit(
     session: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -56,15 +56,53 @@ def test_every_check_passes_on_the_lab_as_deployed(session: Any, deployed: Deplo
     )
 
 
-def test_the_probes_are_removed_and_other_messages_left_for_the_learner(session: Any, deployed: Deployment) -> None:
+def test_the_probes_are_removed_and_nothing_is_left_behind(session: Any, deployed: Deployment) -> None:
+    assert all(result.passed for result in run(session, deployed.outputs))
+    for route in ROUTES:
+        assert drain(session, deployed.outputs[route.output]) == []
+
+
+def test_a_learners_messages_are_not_received_verify_says_to_empty_the_queues(
+    session: Any, deployed: Deployment
+) -> None:
+    # SQS has no peek: every receive counts toward maxReceiveCount, even when the message is put
+    # back at once, and a count above it moves the message to the dead-letter queue
+    # (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
     # Given a learner's own event waiting in billing
     publish(session.client("sns"), deployed.outputs[TOPIC_OUTPUT], [OrderEvent("mine", "order_placed", 5.0, "x")])
     # When verify runs
-    assert all(result.passed for result in run(session, deployed.outputs))
-    # Then the learner's event is still there, visible, and no probe is left behind
-    for route in ROUTES:
-        remaining = drain(session, deployed.outputs[route.output])
-        assert ["mine" in message["Body"] for message in remaining] == ([True] if route.queue == "billing" else [])
+    [result] = run(session, deployed.outputs)
+    # Then it publishes and receives nothing, and says why and what to do, in one line
+    assert not result.passed
+    assert result.detail == (
+        "AssertionError: the billing queue holds 1 message(s): verify's receives would count toward their "
+        "maxReceiveCount and move them to the dead-letter queue after 5 receives (SQS has no peek); empty the "
+        "queues first (python -m scripts.fanout.read_queues reads and deletes them), then verify"
+    )
+    # And the learner's event was never received: this is its first receive
+    sqs = session.client("sqs")
+    [message] = sqs.receive_message(
+        QueueUrl=deployed.outputs["BillingQueueUrl"], MessageSystemAttributeNames=["ApproximateReceiveCount"]
+    )["Messages"]
+    assert "mine" in message["Body"]
+    assert message["Attributes"]["ApproximateReceiveCount"] == "1"
+
+
+def test_a_message_that_is_not_a_probe_is_received_once_per_run_not_at_every_poll(
+    session: Any, deployed: Deployment
+) -> None:
+    # A message that arrives after the check (SQS's counts are approximate) is hidden until verify
+    # ends: put back at once, each of verify's polls would spend another of its receives.
+    url = deployed.outputs["BillingQueueUrl"]
+    sqs = session.client("sqs")
+    sqs.send_message(QueueUrl=url, MessageBody='{"order_id": "mine"}')
+    probe = verify.QueueProbe(sqs, url, ROUTES[0], "run", poll_s=0, hide_s=600)
+    for _ in range(3):
+        probe.receive_once()
+    # Then it is still in the queue, hidden (received once), not visible for the next poll
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    assert (counts["ApproximateNumberOfMessages"], counts["ApproximateNumberOfMessagesNotVisible"]) == ("0", "1")
 
 
 def test_a_filter_that_lets_too_much_through_fails_that_queue_only(session: Any) -> None:

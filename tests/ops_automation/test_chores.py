@@ -12,6 +12,8 @@ from moto.ec2.models import ec2_backends
 from ops_chores import chores
 from ops_chores.aws import Gateway
 from ops_chores.logic import Run
+from scripts.sandbox import leftovers
+from stacks.labs import PROJECT_TAG
 from tests.ops_automation.conftest import REGION, Ec2Pager, all_snapshots, make_snapshots, make_volumes
 
 NOW = datetime.now(UTC)
@@ -250,3 +252,27 @@ def launch(ec2: Any, count: int, tags: dict[str, str]) -> list[str]:
 def states(ec2: Any) -> dict[str, str]:
     reservations = ec2.describe_instances()["Reservations"]
     return {i["InstanceId"]: i["State"]["Name"] for r in reservations for i in r["Instances"]}
+
+
+def test_snapshots_carry_the_owner_tags_and_make_leftovers_finds_them(ec2: Any, gateway: Gateway) -> None:
+    # After a prod destroy the cleanup schedule is gone and the snapshots stay, billed; leftovers
+    # finds EC2 resources by Project (and a stage by Stage), so the snapshots must carry them.
+    [volume] = make_volumes(ec2, 1, {"Backup": "true"})
+    owner = {"Project": PROJECT_TAG, "Stage": "prod", "Lab": "ops-automation"}
+    chores.snapshot_volumes(gateway, run(), owner)
+    [(snapshot_id, snapshot_tags)] = all_snapshots(ec2).items()
+    assert snapshot_tags == {**owner, "AutoCreated": "true", "Date": NOW.date().isoformat(), "SourceVolume": volume}
+    search = leftovers.find(boto3.Session(region_name=REGION), [REGION], "prod")
+    assert [(item.kind, item.name) for item in search.found] == [("EBS snapshot", snapshot_id)]
+    assert search.found[0].billable
+
+
+def test_snapshots_made_before_the_owner_tags_are_found_by_their_description(ec2: Any, gateway: Gateway) -> None:
+    # Given a snapshot the chore made with the guide's tags only (before it copied the owner's)
+    make_volumes(ec2, 1, {"Backup": "true"})
+    chores.snapshot_volumes(gateway, run())
+    [snapshot_id] = all_snapshots(ec2)
+    # Then leftovers over every stage lists it (a stage filter cannot: it carries no Stage)
+    search = leftovers.find(boto3.Session(region_name=REGION), [REGION], None)
+    assert [(item.kind, item.name) for item in search.found] == [("EBS snapshot", snapshot_id)]
+    assert leftovers.find(boto3.Session(region_name=REGION), [REGION], "prod").found == []

@@ -134,3 +134,25 @@ def test_an_empty_run_says_so() -> None:
     summary = Summary("cleanup", True, date(2024, 5, 1))
     assert summary.subject() == "[ops-automation] cleanup 2024-05-01: 0 done, ok (dry run)"
     assert "Nothing to do." in summary.message()
+
+
+def test_owner_tags_come_from_the_environment_and_never_replace_the_guides() -> None:
+    settings = Settings.from_env({"OWNER_TAGS": '{"Project": "cloudops-cdk-labs", "Stage": "prod", "Date": "x"}'})
+    assert settings.owner_tags == {"Project": "cloudops-cdk-labs", "Stage": "prod", "Date": "x"}
+    tags = snapshot_tags("vol-1", date(2024, 5, 1), settings.owner_tags)
+    guide = {"AutoCreated": "true", "Date": "2024-05-01", "SourceVolume": "vol-1"}
+    assert tags == {"Project": "cloudops-cdk-labs", "Stage": "prod", **guide}
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("Project=x", "OWNER_TAGS='Project=x' is not a JSON object of strings"),
+        ('{"Project": 1}', """OWNER_TAGS='{"Project": 1}' is not a JSON object of strings"""),
+        ('{"aws:cloudformation:stack-name": "x"}', "OWNER_TAGS has 1 tag(s): use at most 47, none starting with aws:"),
+    ],
+)
+def test_bad_owner_tags_are_one_line(raw: str, message: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_env({"OWNER_TAGS": raw})
+    assert str(raised.value).startswith(message)

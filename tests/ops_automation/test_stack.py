@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from typing import Any
 
 import pytest
 
 from stacks.config import ConfigError, load_stage_config
+from stacks.labs import PROJECT_TAG
 from stacks.ops_automation.config import OpsAutomationConfig
+from stacks.ops_automation.dst import skipped_run
 from tests.harness import SynthesizedStage, resources_of_type, stage_context
 
 STACK = "OpsAutomation"
@@ -132,6 +135,14 @@ def test_dry_run_and_retention_come_from_the_configuration(each_variant: Synthes
     assert cleanup["Properties"]["Environment"]["Variables"]["RETENTION_DAYS"] == str(config.retention_days)
 
 
+def test_the_snapshot_chore_tags_its_snapshots_with_the_stacks_owner_tags(each_variant: SynthesizedStage) -> None:
+    # The snapshots outlive the stack; `make leftovers` finds EC2 resources by the Project tag
+    # (and filters a stage by Stage), so the snapshot function gets the stack's tags to put on them.
+    _, function = resource(each_variant.template_json(STACK), "AWS::Lambda::Function", "SnapshotFunction")
+    owner = json.loads(function["Properties"]["Environment"]["Variables"]["OWNER_TAGS"])
+    assert owner == {"Lab": "ops-automation", "Project": PROJECT_TAG, "Stage": each_variant.config.stage}
+
+
 def test_the_sandbox_is_a_dry_run_and_prod_acts(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:
     assert sandbox.config.section(OpsAutomationConfig).dry_run is True
     assert prod.config.section(OpsAutomationConfig).dry_run is False
@@ -230,6 +241,46 @@ def sandbox_context_with(**section: Any) -> dict[str, Any]:
     context = copy.deepcopy(stage_context("sandbox"))
     context["stages"]["sandbox"]["ops_automation"].update(section)
     return context
+
+
+def test_shipped_schedules_run_every_day_of_the_year(each_stage: SynthesizedStage) -> None:
+    """EventBridge Scheduler skips a run whose wall-clock time does not exist on the day clocks spring
+    forward (Scheduler user guide, daylight saving time:
+    https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time):
+    02:00-02:59 in Europe/Berlin on the last Sunday of March."""
+    config = each_stage.config.section(OpsAutomationConfig)
+    years = range(2026, 2036)
+    for cron in (config.snapshot_schedule, config.cleanup_schedule, config.stop_instances_schedule):
+        if cron is not None:
+            assert skipped_run(config.time_zone, cron, years) is None, cron
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "cron", "skipped"),
+    [
+        ("Europe/Berlin", "cron(30 2 * * ? *)", ("02:30", date(2027, 3, 28))),
+        ("America/New_York", "cron(0 2 ? * MON-FRI *)", ("02:00", date(2027, 3, 14))),
+        ("America/Havana", "cron(15 0 * * ? *)", ("00:15", date(2027, 3, 14))),  # clocks change at midnight
+        ("Europe/Berlin", "cron(0 3 * * ? *)", None),  # 03:00 is the first minute after the gap
+        ("Europe/Berlin", "cron(30 2 * 10 ? *)", ("02:30", date(2027, 3, 28))),  # months are not read: strict
+        ("UTC", "cron(30 2 * * ? *)", None),
+        ("Europe/Berlin", "cron(0 * * * ? *)", None),  # every hour: one skipped run of 24 is the zone's
+    ],
+)
+def test_the_times_a_zone_skips_are_found(time_zone: str, cron: str, skipped: tuple[str, date] | None) -> None:
+    assert skipped_run(time_zone, cron, range(2027, 2028)) == skipped
+
+
+def test_a_schedule_in_the_spring_forward_gap_stops_with_one_line() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_stage_config(sandbox_context_with(snapshot_schedule="cron(30 2 * * ? *)"))
+    text = str(caught.value)
+    assert "\n" not in text
+    assert text.startswith(
+        'invalid configuration: stages.sandbox.ops_automation.snapshot_schedule = "cron(30 2 * * ? *)": '
+        "runs at 02:30, which does not exist in Europe/Berlin on "
+    ), text
+    assert "EventBridge Scheduler skips that run: choose a time outside the daylight saving gap" in text
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,11 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from botocore.stub import ANY, Stubber
 from moto import mock_aws
 
 from queue_worker import handler
@@ -179,3 +181,43 @@ def test_a_stack_without_a_queue_fails_the_send_and_says_nothing_was_sent(
 
 def _sent_id(results: dict[str, Any]) -> str:
     return str(results[SENT].detail.split("bad message ")[1].split(" sent")[0])
+
+
+def test_the_report_is_found_on_a_later_page_after_empty_ones(session: Any) -> None:
+    # Real CloudWatch Logs may answer FilterLogEvents with partly full or empty pages that carry a
+    # nextToken; only a page without nextToken ends the search. moto never does, so a Stubber does:
+    # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
+    logs = session.client("logs")
+    trial = verify.Trial(
+        StubbedLogs(session, logs), {"FunctionLogGroup": "QueueWorker-WorkerLogs"}, FakeTime().waiter()
+    )
+    trial.bad_message_id = "b1d0c0de-0000-4000-8000-000000000001"
+    trial.sent_at = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+    line = json.dumps({"message": verify.REJECTED, "reason": "temperature_f 451 is out of range"})
+    # The search is bounded: it starts a minute (clock skew) before the message was sent.
+    expected = {
+        "logGroupName": "QueueWorker-WorkerLogs",
+        "filterPattern": f'"{trial.bad_message_id}"',
+        "startTime": int(trial.sent_at.timestamp() * 1000) - 60_000,
+    }
+    with Stubber(logs) as stub:
+        stub.add_response("filter_log_events", {"events": [], "nextToken": "page-2"}, expected)
+        stub.add_response("filter_log_events", {"events": [], "nextToken": "page-3"}, {**expected, "nextToken": ANY})
+        stub.add_response(
+            "filter_log_events",
+            {"events": [{"message": line, "timestamp": 1, "logStreamName": "s", "eventId": "1"}]},
+            {**expected, "nextToken": "page-3"},
+        )
+        detail = trial.bad_message_reported()
+        stub.assert_no_pending_responses()
+    assert detail == "QueueWorker-WorkerLogs: rejected message: temperature_f 451 is out of range"
+
+
+class StubbedLogs:
+    """A session whose logs client is the one given (with its Stubber)."""
+
+    def __init__(self, session: Any, logs: Any) -> None:
+        self._session, self._logs = session, logs
+
+    def client(self, name: str) -> Any:
+        return self._logs if name == "logs" else self._session.client(name)

@@ -202,3 +202,19 @@ def test_bench_bad_sizes_are_one_line(capsys: pytest.CaptureFixture[str], monkey
     monkeypatch.setattr(bench, "SOURCE_SIZE", (64, 48))
     assert run(bench.main, ["--sizes", "8", "--runs", "1", "--images", "1"]) == 1
     assert capsys.readouterr().err == "error: --sizes '8': each size must be between 16 and 4096\n"
+
+
+def test_verify_leaves_no_version_or_delete_marker_in_a_versioned_bucket(
+    deployed: dict[str, str], trigger: Trigger, session: Any
+) -> None:
+    # Prod's bucket is versioned: deleting a key without its version id adds a delete marker
+    # and keeps the object as a noncurrent (billed) version.
+    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html
+    s3 = session.client("s3")
+    bucket = deployed["BucketName"]
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    results = verify.run_checks(session, deployed, "prod", fast_waiter())
+    assert all(result.passed for result in results), results
+    listed = s3.list_object_versions(Bucket=bucket)
+    assert listed.get("Versions", []) == []
+    assert listed.get("DeleteMarkers", []) == []

@@ -121,6 +121,63 @@ def test_prod_retains_the_buckets_and_keeps_previous_versions(prod: SynthesizedS
 
 
 # --- Notification and permissions: no recursion, by filter and by permission --------------------
+def notifications_handler(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The logical id of CDK's bucket-notifications handler function, and its role."""
+    (function_id,) = [
+        i
+        for i, r in template["Resources"].items()
+        if r["Type"] == "AWS::Lambda::Function" and i.startswith("BucketNotificationsHandler")
+    ]
+    role_id = template["Resources"][function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+    return function_id, template["Resources"][role_id] | {"Id": role_id}
+
+
+def test_the_notifications_handler_may_configure_this_bucket_and_write_its_own_logs_only(
+    each_variant: SynthesizedStage,
+) -> None:
+    template = each_variant.template_json(STACK)
+    function_id, role = notifications_handler(template)
+    # No AWSLambdaBasicExecutionRole (CreateLogGroup and writes to every log group of the account)
+    assert "ManagedPolicyArns" not in role["Properties"]
+    assert "Policies" not in role["Properties"]
+    statements = sorted(
+        (
+            statement
+            for policy in resources_of_type(template, "AWS::IAM::Policy").values()
+            if {"Ref": role["Id"]} in policy["Properties"].get("Roles", [])
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        ),
+        key=lambda statement: str(statement["Action"]),
+    )
+    own_group_streams = {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":logs:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":log-group:/aws/lambda/",
+                {"Ref": function_id},
+                ":*",
+            ],
+        ]
+    }
+    assert [(s["Effect"], s["Action"], s["Resource"]) for s in statements] == [
+        ("Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], own_group_streams),
+        ("Allow", "s3:PutBucketNotification", {"Fn::GetAtt": [BUCKET_ID, "Arn"]}),
+    ]
+    # The group it writes is one the stack owns and deletes
+    groups = [
+        g
+        for g in resources_of_type(template, "AWS::Logs::LogGroup").values()
+        if g["Properties"].get("LogGroupName") == {"Fn::Join": ["", ["/aws/lambda/", {"Ref": function_id}]]}
+    ]
+    assert len(groups) == 1
+
+
 def test_notification_is_object_created_under_images_ending_jpg(each_stage: SynthesizedStage) -> None:
     template = each_stage.template_json(STACK)
     function_id, _ = thumbnailer(template)

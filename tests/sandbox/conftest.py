@@ -10,6 +10,7 @@ from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
 from tests.sandbox.fakes import moto_session
+from tests.sandbox.published import PublishedFacts, published
 
 REGION = "eu-west-1"
 
@@ -36,3 +37,11 @@ def moto_server(fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> 
         yield endpoint, moto_session(REGION)
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def public_facts() -> Iterator[PublishedFacts]:
+    """What a region publishes and moto lacks (tests/sandbox/published.py), on the tests' session:
+    every preflight here runs the deploy-day checks."""
+    with published(moto_session(REGION)) as facts:
+        yield facts

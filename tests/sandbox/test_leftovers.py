@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
-from scripts.sandbox import leftovers
+from scripts.sandbox import leftovers, resources
 from scripts.sandbox.lab_cost import monthly_lines
 from scripts.sandbox.resources import Arn, Leftover
 from stacks.cost_model import total
@@ -232,3 +234,160 @@ def test_a_resource_that_cannot_be_read_is_listed_as_billable_not_an_error() -> 
     assert leftover is not None
     assert leftover.note == "cannot be read here (AccessDeniedException): look in the console"
     assert leftover.billable
+
+
+def failed_and_untagged(session: Any, name: str, status: str) -> Any:
+    """The stack as CloudFormation shows one whose delete failed: this status, and (as the
+    rehearsal's emulator showed it) no tags. moto cannot fail a delete, so the answer of
+    DescribeStacks is rewritten after the call."""
+    client = session.client("cloudformation", region_name=REGION)
+
+    def rewrite(parsed: dict[str, Any], **_: Any) -> None:
+        for stack in parsed.get("Stacks", []):
+            if stack["StackName"] == name:
+                stack["StackStatus"] = status
+                stack.pop("Tags", None)
+
+    client.meta.events.register("after-call.cloudformation.DescribeStacks", rewrite)
+
+    class Session:
+        region_name = REGION
+
+        def client(self, service: str, **kwargs: Any) -> Any:
+            return client if service == "cloudformation" else session.client(service, **kwargs)
+
+    return Session()
+
+
+@pytest.mark.parametrize("status", ["DELETE_FAILED", "ROLLBACK_FAILED", "UPDATE_ROLLBACK_FAILED"])
+def test_a_project_stack_in_a_failed_state_is_listed_whatever_the_stage(aws: Any, status: str) -> None:
+    create_stack(aws, REGION, "Fanout", tags={**PROJECT, "Stage": "local"})
+    session = failed_and_untagged(aws, "Fanout", status)
+    [stack] = leftovers.find(session, [REGION], "local").found
+    assert (stack.kind, stack.name) == ("CloudFormation stack", "Fanout")
+    assert stack.note.startswith(status)
+    assert stack.billable
+
+
+def test_an_interface_endpoint_is_priced_per_az_hour_and_a_gateway_endpoint_is_free(aws: Any) -> None:
+    # Interface endpoints bill 0.01 USD per AZ-hour whatever their state; gateway endpoints are free
+    # (https://aws.amazon.com/privatelink/pricing/). DbLambda's Secrets Manager endpoint is an interface one.
+    ec2 = aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"][
+            "SubnetId"
+        ]
+        for i, zone in enumerate("ab")
+    ]
+    interface = ec2.create_vpc_endpoint(
+        VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.secretsmanager", VpcEndpointType="Interface", SubnetIds=subnets
+    )["VpcEndpoint"]["VpcEndpointId"]
+    gateway = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway")[
+        "VpcEndpoint"
+    ]["VpcEndpointId"]
+    arn = f"arn:aws:ec2:{REGION}:123456789012:vpc-endpoint/"
+    paid = resources.describe(aws, arn + interface, REGION)
+    free = resources.describe(aws, arn + gateway, REGION)
+    assert paid is not None
+    assert free is not None
+    assert paid.monthly_usd == pytest.approx(2 * 0.01 * 730)
+    assert "interface endpoint for com.amazonaws.eu-west-1.secretsmanager in 2 AZ(s)" in paid.note
+    assert free.monthly_usd == 0.0
+
+
+def test_a_released_elastic_ip_the_tagging_api_still_lists_is_not_reported(aws: Any) -> None:
+    # The Tagging API may list a resource for a while after its deletion; EC2 says whether it exists.
+    ec2 = aws.client("ec2")
+    kept = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    released = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    ec2.release_address(AllocationId=released)
+    arn = f"arn:aws:ec2:{REGION}:123456789012:elastic-ip/"
+    assert resources.describe(aws, arn + released, REGION) is None
+    address = resources.describe(aws, arn + kept, REGION)
+    assert address is not None
+    assert address.monthly_usd == pytest.approx(0.005 * 730)
+
+
+class StubbedSession:
+    """A session whose clients are the given Stubber-driven ones (moto never pages short nor throttles)."""
+
+    def __init__(self, **clients: Any) -> None:
+        self._clients = clients
+
+    def client(self, name: str, region_name: str) -> Any:
+        return self._clients[name]
+
+
+def offline_client(name: str) -> Any:
+    return boto3.client(name, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+
+
+def test_retained_automated_backups_of_the_project_are_listed_with_their_cost() -> None:
+    # Prod keeps automated backups when the instance is deleted (DeleteAutomatedBackups false); they
+    # are billed until they expire and only DescribeDBInstanceAutomatedBackups shows them:
+    # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html
+    rds = offline_client("rds")
+    ours = {
+        "DbiResourceId": "db-OURS",
+        "DBInstanceIdentifier": "dblambda-database",
+        "DBInstanceAutomatedBackupsArn": f"arn:aws:rds:{REGION}:123456789012:auto-backup:ab-ours",
+        "Status": "retained",
+        "AllocatedStorage": 20,
+        "BackupRetentionPeriod": 7,
+        "TagList": tags("prod"),
+    }
+    theirs = {**ours, "DbiResourceId": "db-THEIRS", "DBInstanceAutomatedBackupsArn": "x", "TagList": []}
+    search = leftovers.Search(StubbedSession(rds=rds), None)
+    with Stubber(rds) as stub:
+        retained = {"Filters": [{"Name": "status", "Values": ["retained"]}]}
+        stub.add_response(
+            "describe_db_instance_automated_backups", {"DBInstanceAutomatedBackups": [theirs], "Marker": "2"}, retained
+        )
+        stub.add_response(
+            "describe_db_instance_automated_backups",
+            {"DBInstanceAutomatedBackups": [ours]},
+            {**retained, "Marker": "2"},
+        )
+        leftovers._rds_automated_backups(search, REGION)
+    [backup] = search.found
+    assert backup.kind == "RDS automated backup"
+    assert backup.monthly_usd == pytest.approx(20 * resources.RDS_SNAPSHOT_GB_MONTH)
+    assert backup.action == f"aws rds delete-db-instance-automated-backup --dbi-resource-id db-OURS --region {REGION}"
+
+
+def test_a_kms_key_that_cannot_be_read_is_reported_not_skipped() -> None:
+    # A throttled read (after botocore's retries) may hide one of our keys: it is listed as billable
+    # "cannot be read"; a key whose policy denies us is another's, counted in a note.
+    kms = offline_client("kms")
+    keys = [{"KeyId": key, "KeyArn": f"arn:aws:kms:{REGION}:123456789012:key/{key}"} for key in ("throttled", "denied")]
+    search = leftovers.Search(StubbedSession(kms=kms), None)
+    with Stubber(kms) as stub:
+        stub.add_response("list_keys", {"Keys": keys, "Truncated": False})
+        stub.add_client_error("list_resource_tags", "ThrottlingException", "Rate exceeded")
+        stub.add_client_error("list_resource_tags", "AccessDeniedException", "not allowed")
+        leftovers._kms_keys(search, REGION)
+    [unreadable] = search.found
+    assert (unreadable.kind, unreadable.name) == ("KMS key", "throttled")
+    assert unreadable.note == "cannot be read here (ThrottlingException): look in the console"
+    assert unreadable.billable
+    assert search.notes == [
+        f"Not counted: 1 KMS key(s) in {REGION} whose tags this identity may not read "
+        "(AccessDeniedException): other services' or teams' keys, or look in the console."
+    ]
+
+
+def test_a_log_group_on_a_later_page_of_its_prefix_is_found() -> None:
+    # DescribeLogGroups pages with nextToken (at most 50 groups a page); moto never pages short.
+    logs = offline_client("logs")
+    name = "/aws/lambda/ThreeTier-Provider"
+    with Stubber(logs) as stub:
+        stub.add_response("describe_log_groups", {"logGroups": [], "nextToken": "2"}, {"logGroupNamePrefix": name})
+        stub.add_response(
+            "describe_log_groups",
+            {"logGroups": [{"logGroupName": name, "storedBytes": 1000, "retentionInDays": 14}]},
+            {"logGroupNamePrefix": name, "nextToken": "2"},
+        )
+        leftover = resources.log_group(logs, name, REGION)
+    assert leftover is not None
+    assert leftover.note == "1.0 KB stored, kept 14 days"

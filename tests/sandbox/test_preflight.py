@@ -15,6 +15,7 @@ import pytest
 
 from scripts.sandbox import lab_cost, preflight
 from scripts.sandbox.lab_cost import monthly_lines
+from scripts.stack_outputs import ScriptError
 from stacks.cost_model import PriceMissingError, total
 from stacks.labs import LABS, lab_named
 from tests.harness import SynthesizedStage
@@ -201,6 +202,18 @@ class StackInState:
     [
         ("ROLLBACK_COMPLETE", "QueueWorker is ROLLBACK_COMPLETE and cannot be updated: make destroy LAB=queue-worker"),
         ("UPDATE_IN_PROGRESS", "QueueWorker is UPDATE_IN_PROGRESS: wait until CloudFormation finishes"),
+        # ContinueUpdateRollback is the way out of UPDATE_ROLLBACK_FAILED; waiting or deleting is not
+        # (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html).
+        (
+            "UPDATE_ROLLBACK_FAILED",
+            "QueueWorker is UPDATE_ROLLBACK_FAILED and cannot be updated: run aws cloudformation "
+            "continue-update-rollback --stack-name QueueWorker --region eu-west-1 (skip what its events say "
+            "cannot roll back with --resources-to-skip)",
+        ),
+        (
+            "IMPORT_ROLLBACK_FAILED",
+            "QueueWorker is IMPORT_ROLLBACK_FAILED and cannot be updated: make destroy LAB=queue-worker",
+        ),
     ],
 )
 def test_a_stack_that_cannot_be_updated_fails(status: str, expected: str) -> None:
@@ -208,9 +221,29 @@ def test_a_stack_that_cannot_be_updated_fails(status: str, expected: str) -> Non
         def client(self, name: str, region_name: str) -> StackInState:
             return StackInState(status)
 
-    pre = preflight.Preflight(lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[])
+    pre = preflight.Preflight(
+        lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[], region=REGION
+    )
     preflight.check_stack_state(pre)
-    assert [(finding.level, finding.text.split(",")[0]) for finding in pre.findings] == [("FAIL", expected)]
+    assert [(finding.level, finding.text.split(", then")[0]) for finding in pre.findings] == [("FAIL", expected)]
+
+
+def test_a_stack_whose_change_set_was_never_executed_is_a_first_deploy_not_a_wait() -> None:
+    # REVIEW_IN_PROGRESS: a CREATE change set made and never executed; the stack stays so until
+    # someone executes or deletes it, and the CDK CLI deploys it as a new stack (aws-cdk #23230, #7731;
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
+    class Session:
+        def client(self, name: str, region_name: str) -> StackInState:
+            return StackInState("REVIEW_IN_PROGRESS")
+
+    pre = preflight.Preflight(
+        lab=lab_named("queue-worker"), stage="sandbox", session=Session(), findings=[], region=REGION
+    )
+    preflight.check_stack_state(pre)
+    [finding] = pre.findings
+    assert finding.level == "info"
+    assert "never executed" in finding.text
+    assert "the deploy creates the stack" in finding.text
 
 
 def run_module(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -233,7 +266,9 @@ def test_as_a_process_without_a_terminal_prod_is_refused_in_one_line(
     _, session = moto_server
     bootstrap(session, REGION)
     create_stack(session, "us-east-1", "BillingAlarm")
-    result = run_module("--lab", "three-tier", "--stage", "prod", "--assembly", str(assembly_dir))
+    # fanout: its template asks nothing of the region that a moto server cannot answer (moto has no
+    # orderable RDS options for MySQL, and a process cannot be given tests/sandbox/published.py's hooks)
+    result = run_module("--lab", "fanout", "--stage", "prod", "--assembly", str(assembly_dir))
     # Then the preflight refuses, with one line saying how to confirm
     assert result.returncode == 1, result.stdout + result.stderr
     [refusal] = [line for line in result.stdout.splitlines() if "FAIL" in line]
@@ -282,3 +317,81 @@ def test_a_stage_that_cannot_be_priced_is_not_confirmed(
     code, out = run_preflight(aws, assembly_dir, "--lab", "three-tier", "--stage", "prod", "--yes")
     assert code == 1
     assert "FAIL  stage prod cannot be priced, so it cannot be confirmed: no EC2 price for t9.huge" in out
+
+
+def readme_samples() -> list[list[str]]:
+    """The preflight's sample output in the docs (README.md, pages under docs/), line by line, each page's."""
+    pages = [REPO_ROOT / "README.md", *(REPO_ROOT / "docs").rglob("*.md")]
+    start = "```\nPreflight: queue-worker (QueueWorker), stage sandbox\n"
+    samples = []
+    for text in (page.read_text() for page in pages):
+        if start in text:
+            block = text[text.index(start) + 4 :]
+            samples.append(block[: block.index("```")].rstrip("\n").splitlines())
+    assert samples, "the docs' preflight sample is gone: this test compares the preflight with it"
+    return samples
+
+
+def fake_npx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, code: int) -> None:
+    """An `npx` first on PATH that prints what a synth prints (warnings on both streams) and exits with `code`."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    npx = bin_dir / "npx"
+    npx.write_text(
+        "#!/bin/sh\n"
+        'for i in 1 2 3 4 5 6 7; do echo "WARNING synth notice $i"; echo "[Warning at /Lab/Part] $i" >&2; done\n'
+        f"exit {code}\n"
+    )
+    npx.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_the_synth_runs_quietly_and_the_report_is_the_readme_s(
+    aws: Any,
+    sandbox: SynthesizedStage,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # Given the README's account: bootstrapped (version 30), no billing alarm, and a synth that prints warnings
+    bootstrap(aws, REGION, 30)
+    fake_npx(tmp_path, monkeypatch, code=0)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cdk.out").symlink_to(sandbox.outdir)
+    out = io.StringIO()
+    # When the preflight synthesizes the stage itself (no --assembly), as `make preflight` does
+    code = preflight.preflight_from_args(preflight.parse_args(["--lab", "queue-worker"]), session=aws, out=out)
+    # Then its report is the README's sample, line for line, and the synth printed nothing
+    assert code == 0
+    for sample in readme_samples():
+        assert out.getvalue().splitlines() == [line.replace("user/me", "user/moto") for line in sample]
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_failed_synth_shows_what_it_printed(
+    aws: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    bootstrap(aws, REGION)
+    fake_npx(tmp_path, monkeypatch, code=1)
+    with pytest.raises(ScriptError, match="cdk synth failed for stage sandbox: fix the error above"):
+        preflight.preflight_from_args(preflight.parse_args(["--lab", "queue-worker"]), session=aws, out=io.StringIO())
+    err = capfd.readouterr().err
+    assert "$ npx cdk synth --quiet -c stage=sandbox\n" in err
+    assert "WARNING synth notice 7" in err
+    assert "[Warning at /Lab/Part] 7" in err
+
+
+def test_the_deploy_day_checks_run_on_the_labs_synthesized_template(
+    aws: Any, assembly_dir: Path, billing_alarm_deployed: None
+) -> None:
+    # Given a region that already has a GuardDuty detector (one per account and region: prod's is
+    # retained on destroy), https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html
+    bootstrap(aws, REGION)
+    detector = aws.client("guardduty").create_detector(Enable=True)["DetectorId"]
+    # When the security-baseline preflight runs (the sandbox creates its own detector)
+    code, out = run_preflight(aws, assembly_dir, "--lab", "security-baseline")
+    # Then it fails before any deploy, naming the setting that uses the existing detector
+    assert code == 1
+    [failure] = [line for line in out.splitlines() if "FAIL" in line]
+    assert f'existing_detector_id to "{detector}"' in failure
+    assert f"the 1 SSM parameter(s) the template resolves exist in {REGION}" in out

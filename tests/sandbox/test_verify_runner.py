@@ -45,7 +45,8 @@ def test_a_working_lab_prints_a_table_of_passed_checks_and_exits_zero(
     assert (name, result) == ("billing alarm in us-east-1 notifies the topic", "PASS")
     assert detail.startswith("BillingAlarm-ChargesAbove10Usd-1 > 10 USD")
     assert cells(lines[3]) == ["e-mail subscription confirmed", "PASS", "confirmed: me@example.com"]
-    assert lines[-1] == "2 of 2 checks passed"
+    assert lines[-2] == "2 of 2 checks passed"
+    assert lines[-1] == "drift: never checked from this clone (make drift LAB=billing-alarm STAGE=sandbox)"
 
 
 def test_a_failing_check_exits_one(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,7 +57,7 @@ def test_a_failing_check_exits_one(aws: Any, capsys: pytest.CaptureFixture[str])
     [row] = [cells(line) for line in out.splitlines() if "e-mail" in line]
     assert row[:2] == ["e-mail subscription confirmed", "FAIL"]
     assert row[2].startswith("AssertionError: no e-mail subscription")
-    assert out.splitlines()[-1] == "1 of 2 checks passed"
+    assert out.splitlines()[-2] == "1 of 2 checks passed"
 
 
 def test_a_lab_not_deployed_is_one_line_saying_how_to_deploy_it(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,10 +14,12 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
 
 from guardduty_remediation import handler
 from guardduty_remediation.aws import Gateway
 from guardduty_remediation.finding import Settings
+from stacks.security_baseline import findings
 from tests.security_baseline.conftest import REGION, load_event
 
 ACCOUNT = "123456789012"
@@ -165,6 +167,62 @@ def test_a_role_that_no_longer_exists_is_a_reported_failure_not_a_retry(aws: Non
     assert json.loads(message["Body"])["Subject"] == (
         "[guardduty-remediation] FAILED to revoke older sessions of role web-server-role"
     )
+
+
+def subscribed_topic() -> tuple[Any, str, Any, str]:
+    """An alert topic with a queue that reads it: (sns, topic ARN, sqs, queue URL)."""
+    sns, sqs = boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
+    topic = sns.create_topic(Name="SecurityAlerts")["TopicArn"]
+    queue = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    return sns, topic, sqs, queue
+
+
+def test_a_role_the_function_may_not_change_is_alerted_not_retried(iam: Any) -> None:
+    # Given a role without the GuardDutyRemediable=true tag. moto does not evaluate IAM policies, so
+    # the client answers as IAM does when the role's policy does not allow the write (the
+    # statement's aws:ResourceTag condition does not match): error code AccessDenied.
+    def refuse(**_: Any) -> None:
+        raise ClientError(
+            {
+                "Error": {
+                    "Type": "Sender",
+                    "Code": "AccessDenied",
+                    "Message": "User: arn:aws:sts::123456789012:assumed-role/RemediationRole/Remediation is not "
+                    "authorized to perform: iam:PutRolePolicy on resource: role web-server-role because no "
+                    "identity-based policy allows the iam:PutRolePolicy action",
+                },
+                "ResponseMetadata": {"HTTPStatusCode": 403},
+            },
+            "PutRolePolicy",
+        )
+
+    iam.meta.events.register("before-call.iam.PutRolePolicy", refuse)
+    sns, topic, sqs, queue = subscribed_topic()
+
+    # When the finding arrives with remediation on
+    result = handler.remediate(
+        load_event(OUTSIDE),
+        account_id=ACCOUNT,
+        settings=Settings(dry_run=False, alert_topic_arn=topic),
+        gateway=Gateway(iam=iam, sns=sns),
+    )
+
+    # Then it returns (no retry), the role is untouched, and the alert says what a person must do
+    assert result["status"] == "failed"
+    assert result["reason"].startswith("AccessDenied: ")
+    assert "GuardDutyRemediable=true" in result["action"]
+    assert "Revoke active sessions" in result["action"]
+    assert inline_policies(iam) == {}
+    [message] = sqs.receive_message(QueueUrl=queue)["Messages"]
+    body = json.loads(message["Body"])
+    assert body["Subject"] == "[guardduty-remediation] FAILED to revoke older sessions of role web-server-role"
+    assert "action: this function may change only roles tagged GuardDutyRemediable=true" in body["Message"]
+
+
+def test_the_handler_names_the_tag_the_stack_scopes_the_role_with() -> None:
+    assert handler.REMEDIABLE_TAG == findings.REMEDIABLE_TAG
 
 
 def test_a_dry_run_needs_no_iam_write_permission(aws: None) -> None:

@@ -53,7 +53,7 @@ def role_statements(template: dict[str, Any], prefix: str) -> list[dict[str, Any
 
 def trail_arn_of(trail: dict[str, Any]) -> dict[str, Any]:
     """The ARN the bucket policy must name: arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME."""
-    name = trail["Properties"]["TrailName"]
+    [prefix, region] = trail["Properties"]["TrailName"]["Fn::Join"][1]
     return {
         "Fn::Join": [
             "",
@@ -64,7 +64,8 @@ def trail_arn_of(trail: dict[str, Any]) -> dict[str, Any]:
                 {"Ref": "AWS::Region"},
                 ":",
                 {"Ref": "AWS::AccountId"},
-                f":trail/{name}",
+                f":trail/{prefix}",
+                region,
             ],
         ]
     }
@@ -99,14 +100,28 @@ def test_the_bucket_admits_cloudtrail_only_for_this_trail(each_variant: Synthesi
     assert write["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
 
 
-def test_only_this_trail_may_use_the_cloudwatch_logs_role(each_stage: SynthesizedStage) -> None:
+def test_the_cloudwatch_logs_role_has_the_trust_aws_documents(each_stage: SynthesizedStage) -> None:
+    """CloudTrail checks the role when it creates the trail (InvalidCloudWatchLogsRoleArnException); AWS
+    documents the plain service trust for it and no aws:SourceArn that CloudTrail would send
+    (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html)."""
     template = each_stage.template_json(STACK)
     _, trail = resource(template, "AWS::CloudTrail::Trail", "AuditTrail")
     role_id, role = resource(template, "AWS::IAM::Role", "AuditTrailTrailLogsRole")
     [trust] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-    assert trust["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceArn": trail_arn_of(trail)}}
+    assert trust == {
+        "Action": "sts:AssumeRole",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+    }
     assert trail["Properties"]["CloudWatchLogsRoleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
+
+
+def test_the_trail_name_carries_the_region(each_stage: SynthesizedStage) -> None:
+    """A multi-region trail has a shadow trail under its name in every region
+    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html): the same
+    stack deployed in a second region of the account needs another name."""
+    _, trail = resource(each_stage.template_json(STACK), "AWS::CloudTrail::Trail", "AuditTrail")
+    assert {"Ref": "AWS::Region"} in trail["Properties"]["TrailName"]["Fn::Join"][1]
 
 
 def test_the_trail_bucket_is_private_encrypted_tls_only_and_logged(each_variant: SynthesizedStage) -> None:
@@ -207,6 +222,28 @@ def test_the_detector_is_created_or_the_existing_one_is_used(each_variant: Synth
         assert output == config.existing_detector_id
 
 
+# Every optional GuardDuty feature CreateDetector accepts, but EKS_RUNTIME_MONITORING, which may not be named
+# beside RUNTIME_MONITORING (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html).
+GUARDDUTY_OPTIONAL_FEATURES = {
+    "S3_DATA_EVENTS",
+    "EKS_AUDIT_LOGS",
+    "EBS_MALWARE_PROTECTION",
+    "RDS_LOGIN_EVENTS",
+    "LAMBDA_NETWORK_LOGS",
+    "RUNTIME_MONITORING",
+}
+
+
+def test_the_detector_runs_foundational_detection_only(each_stage: SynthesizedStage) -> None:
+    """Without `Features`, CreateDetector turns on every optional protection plan but Runtime Monitoring
+    (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html), each billed on
+    its own; the cost model prices the foundational sources only, so each plan is named DISABLED."""
+    [detector] = resources_of_type(each_stage.template_json(STACK), "AWS::GuardDuty::Detector").values()
+    features = {f["Name"]: f["Status"] for f in detector["Properties"]["Features"]}
+    assert features == dict.fromkeys(GUARDDUTY_OPTIONAL_FEATURES, "DISABLED")
+    assert "DataSources" not in detector["Properties"]
+
+
 def test_findings_of_severity_7_and_above_reach_the_topic(each_variant: SynthesizedStage) -> None:
     template = each_variant.template_json(STACK)
     topic_id, _ = resource(template, "AWS::SNS::Topic", "AlertsTopic")
@@ -264,11 +301,52 @@ def test_remediation_is_a_dry_run_without_iam_write_unless_enforced(each_variant
     if not enforce:
         assert writes == []
         return
-    allow, deny = sorted(writes, key=lambda s: s["Effect"])
+    by_sid = {statement["Sid"]: statement for statement in writes}
+    assert set(by_sid) == {
+        "DenyOlderSessionsOfRolesTaggedRemediable",
+        "NeverEditItsOwnRole",
+        "NeverEditBootstrapOrAdministratorRoles",
+    }
+    # Only roles a learner tagged remediable: the ARN pattern is role/*, the tag is the scope.
+    allow = by_sid["DenyOlderSessionsOfRolesTaggedRemediable"]
     assert allow["Effect"] == "Allow"
-    assert allow["Resource"]["Fn::Join"][1][-1] == ":role/*"
+    assert role_arn_names(allow["Resource"]) == ["*"]
+    assert allow["Condition"] == {"StringEquals": {"aws:ResourceTag/GuardDutyRemediable": "true"}}
     # It may never edit its own role, whatever a finding says.
-    assert (deny["Effect"], deny["Resource"]) == ("Deny", {"Fn::GetAtt": [role_id, "Arn"]})
+    own = by_sid["NeverEditItsOwnRole"]
+    assert (own["Effect"], own["Resource"]) == ("Deny", {"Fn::GetAtt": [role_id, "Arn"]})
+    # Nor the CDK bootstrap roles or an administrator role, even if someone tags them.
+    protected = by_sid["NeverEditBootstrapOrAdministratorRoles"]
+    assert (protected["Effect"], "Condition" in protected) == ("Deny", False)
+    assert set(role_arn_names(protected["Resource"])) >= {
+        "cdk-hnb659fds-*",
+        "aws-reserved/*",
+        "*AWSReservedSSO_*",
+        "OrganizationAccountAccessRole",
+        "*Admin*",
+    }
+    # Nothing else in the role's policy writes to IAM (no TagRole: it cannot make a role remediable).
+    iam_writes = [
+        s for s in statements if any(a.startswith("iam:") and a != "iam:GetInstanceProfile" for a in actions_of(s))
+    ]
+    assert iam_writes == writes
+
+
+def actions_of(statement: dict[str, Any]) -> list[str]:
+    actions = statement["Action"]
+    return [actions] if isinstance(actions, str) else list(actions)
+
+
+def role_arn_names(resource: Any) -> list[str]:
+    """The role names (after 'role/') of arn:PARTITION:iam::ACCOUNT:role/<name> joins, one or many."""
+    resources = resource if isinstance(resource, list) else [resource]
+    names = []
+    for arn in resources:
+        parts = arn["Fn::Join"][1]
+        assert (parts[0], parts[2]) == ("arn:", ":iam::"), arn
+        assert parts[-1].startswith(":role/"), arn
+        names.append(parts[-1].removeprefix(":role/"))
+    return names
 
 
 def test_shipped_stages_leave_remediation_off(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:
@@ -304,6 +382,28 @@ def test_config_delivers_to_the_trail_bucket_only_for_this_account(all_options: 
     ]
     assert len(config) == 2
     assert all(s["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"} for s in config)
+
+
+def test_the_config_channel_waits_for_the_bucket_policy_and_not_for_the_recorder(
+    all_options: SynthesizedStage,
+) -> None:
+    """CloudFormation starts the recorder as soon as a delivery channel is available, and
+    PutDeliveryChannel needs a recorder: a channel that waits for the recorder fails with
+    NoAvailableDeliveryChannelException (aws-cdk #9001, https://github.com/aws/aws-cdk/issues/9001;
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html).
+    The two are created side by side, as AWS's sample template does; the channel after its bucket policy."""
+    template = all_options.template_json(STACK)
+    recorder_id, recorder = resource(template, "AWS::Config::ConfigurationRecorder", "ConfigRecorder")
+    channel_id, channel = resource(template, "AWS::Config::DeliveryChannel", "ConfigRecorder")
+    bucket_id, _ = resource(template, "AWS::S3::Bucket", "AuditTrailTrailBucket")
+    [policy_id] = [
+        k
+        for k, p in resources_of_type(template, "AWS::S3::BucketPolicy").items()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    assert channel.get("DependsOn") == [policy_id]
+    assert channel_id not in recorder.get("DependsOn", [])
+    assert recorder_id not in json.dumps(channel)
 
 
 def test_outputs_are_what_verify_reads(each_variant: SynthesizedStage) -> None:
@@ -368,5 +468,5 @@ def test_the_template_names_no_trail_arn_it_cannot_know(each_stage: SynthesizedS
     # The bucket policy names the trail by a fixed name; the trail must carry exactly that name.
     template = each_stage.template_json(STACK)
     _, trail = resource(template, "AWS::CloudTrail::Trail", "AuditTrail")
-    assert trail["Properties"]["TrailName"] == f"{STACK}-Trail"
-    assert json.dumps(template).count(f":trail/{STACK}-Trail") >= 3
+    assert trail["Properties"]["TrailName"] == {"Fn::Join": ["", [f"{STACK}-Trail-", {"Ref": "AWS::Region"}]]}
+    assert json.dumps(template).count(f':trail/{STACK}-Trail-", {{"Ref": "AWS::Region"}}') >= 2

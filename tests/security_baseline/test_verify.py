@@ -18,10 +18,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 
 from scripts.sandbox.checks import CheckResult, Waiter
 from scripts.security_baseline.filter_pattern import compile_pattern
-from scripts.security_baseline.verify import run_checks
+from scripts.security_baseline.verify import alarms_notify, findings_rule, run_checks
 from stacks.security_baseline.filters import FILTERS, METRIC_NAMESPACE
 from tests.security_baseline.conftest import REGION
 
@@ -270,3 +271,58 @@ def test_missing_outputs_fail_each_check_with_the_output_name(session: Any, clou
         "metric filters: the CIS patterns": "AssertionError: the stack has no output TrailLogGroupName",
         "findings rule: severity >= 7 to the topic": "AssertionError: the stack has no output FindingsRuleName",
     }
+
+
+class StubbedClients:
+    """A session whose clients are the given (Stubber-driven) ones: moto never pages short."""
+
+    def __init__(self, **clients: Any) -> None:
+        self._clients = clients
+
+    def client(self, name: str) -> Any:
+        return self._clients[name]
+
+
+def test_alarms_and_rule_targets_on_later_pages_are_found() -> None:
+    # DescribeAlarms and ListTargetsByRule answer in pages with a NextToken; the alarms and the
+    # topic target on the second page count as much as those on the first:
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
+    # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListTargetsByRule.html
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:SecurityAlerts"
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    events = boto3.client("events", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    names = [f"SecurityBaseline-{f.key}Alarm" for f in FILTERS]
+    alarms = [
+        {"AlarmName": name, "MetricName": f.metric_name, "Namespace": METRIC_NAMESPACE, "AlarmActions": [topic]}
+        for name, f in zip(names, FILTERS, strict=True)
+    ]
+    half = len(alarms) // 2
+    rule_arn = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/SecurityBaseline-Findings"
+    with Stubber(cloudwatch) as alarm_stub, Stubber(events) as event_stub:
+        alarm_stub.add_response("describe_alarms", {"MetricAlarms": alarms[:half], "NextToken": "2"})
+        alarm_stub.add_response(
+            "describe_alarms", {"MetricAlarms": alarms[half:]}, {"AlarmNames": names, "NextToken": "2"}
+        )
+        event_stub.add_response(
+            "describe_rule",
+            {
+                "Name": "SecurityBaseline-Findings",
+                "Arn": rule_arn,
+                "State": "ENABLED",
+                "EventPattern": json.dumps(FINDINGS_PATTERN),
+            },
+        )
+        other = {"Id": "Other", "Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:other"}
+        event_stub.add_response("list_targets_by_rule", {"Targets": [other], "NextToken": "2"})
+        event_stub.add_response(
+            "list_targets_by_rule",
+            {"Targets": [{"Id": "AlertTopic", "Arn": topic}]},
+            {"Rule": "SecurityBaseline-Findings", "NextToken": "2"},
+        )
+        session = StubbedClients(cloudwatch=cloudwatch, events=events)
+        assert alarms_notify(session, names, topic).count(" ") >= len(FILTERS)
+        assert (
+            findings_rule(session, "SecurityBaseline-Findings", topic) == "SecurityBaseline-Findings -> SecurityAlerts"
+        )
+        alarm_stub.assert_no_pending_responses()
+        event_stub.assert_no_pending_responses()

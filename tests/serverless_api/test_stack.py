@@ -227,6 +227,19 @@ def test_any_5xx_raises_the_server_errors_alarm(each_stage: SynthesizedStage) ->
     assert (props["Threshold"], props["ComparisonOperator"]) == (0, "GreaterThanThreshold")
 
 
+def test_the_api_alarms_watch_an_api_name_no_other_stack_has(each_stage: SynthesizedStage) -> None:
+    """REST API metrics are keyed by ApiName and Stage, not by the API's id
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html):
+    CDK's default name "Api" would mix in every other REST API called "Api" with a stage of that name."""
+    template = each_stage.template_json(STACK)
+    _, api = only(template, "AWS::ApiGateway::RestApi")
+    assert api["Properties"]["Name"] == f"{STACK}-Orders"  # a stack name is unique in its account and region
+    for logical_id, props in alarms(template).items():
+        if props.get("Namespace") == "AWS/ApiGateway":
+            [api_name] = [d["Value"] for d in props["Dimensions"] if d["Name"] == "ApiName"]
+            assert api_name == f"{STACK}-Orders", logical_id
+
+
 def test_the_latency_alarm_watches_p99_at_the_configured_threshold(each_stage: SynthesizedStage) -> None:
     (props,) = [p for lid, p in alarms(each_stage.template_json(STACK)).items() if lid.startswith("Latency")]
     assert (props["MetricName"], props["ExtendedStatistic"]) == ("Latency", "p99")

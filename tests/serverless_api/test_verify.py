@@ -104,3 +104,47 @@ def test_a_stack_without_the_url_output_is_one_failed_check() -> None:
     [result] = verify.run_checks(SESSION, {"TableName": "x"}, "sandbox", waiter())
     assert not result.passed
     assert "no ApiUrl output" in result.detail
+
+
+def test_an_index_that_lags_behind_the_write_is_asked_again(fake_aws_credentials: None) -> None:
+    # Reads of a global secondary index are always eventually consistent: right after the POST,
+    # the ByUser index may not list the order yet (moto is always consistent, so this API
+    # answers an empty list twice after the POST)
+    # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html
+    with local_api.in_memory_backend():
+        api = local_api.LocalApi(local_api.load_handler())
+        posted: list[bool] = []
+        lagging = {"left": 2}
+
+        def lagging_index(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            if environ["REQUEST_METHOD"] == "POST":
+                posted.append(True)
+            listing = environ["REQUEST_METHOD"] == "GET" and "user_id=" in environ.get("QUERY_STRING", "")
+            if posted and listing and lagging["left"] > 0:
+                lagging["left"] -= 1
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [b'{"orders": []}']
+            return api(environ, start_response)
+
+        for address in serve(lagging_index):
+            results = verify.run_checks(SESSION, {"ApiUrl": f"http://{address}/"}, "sandbox", waiter())
+    listed = {result.name: result for result in results}["GET /orders?user_id= lists it"]
+    assert listed.passed, listed.detail
+    assert lagging["left"] == 0
+
+
+def test_an_index_that_never_lists_the_order_fails_after_a_bounded_wait(fake_aws_credentials: None) -> None:
+    with local_api.in_memory_backend():
+        api = local_api.LocalApi(local_api.load_handler())
+
+        def empty_index(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            if environ["REQUEST_METHOD"] == "GET" and "user_id=" in environ.get("QUERY_STRING", ""):
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [b'{"orders": []}']
+            return api(environ, start_response)
+
+        for address in serve(empty_index):
+            results = verify.run_checks(SESSION, {"ApiUrl": f"http://{address}/"}, "sandbox", waiter())
+    listed = {result.name: result for result in results}["GET /orders?user_id= lists it"]
+    assert not listed.passed
+    assert f"not done after {verify.LISTED_TIMEOUT_SECONDS} s (last: the user's list is []" in listed.detail

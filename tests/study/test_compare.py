@@ -31,7 +31,12 @@ def test_prod_trades_the_nat_instance_for_a_nat_gateway_per_az(
 
 def test_prod_database_is_multi_az_protected_and_snapshotted(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:
     changes = three_tier(sandbox, prod).changed["DatabaseB269D8BB"]
-    assert changes[0] == "on cdk destroy: deleted -> snapshot kept, then deleted; deletion protection on"
+    # DeletionPolicy Snapshot with deletion protection: RDS refuses the delete, so the destroy fails and no
+    # snapshot is taken (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html).
+    assert changes[0] == (
+        "on cdk destroy: deleted -> delete fails while deletion protection is on (stack DELETE_FAILED, still "
+        "running and billed); turn protection off and destroy again: a final snapshot is kept"
+    )
     assert "Multi-AZ on (MultiAZ: false -> true)" in changes
     assert "deletion protection on (DeletionProtection: false -> true)" in changes
     assert not [change for change in changes if "Tags" in change]
@@ -82,3 +87,15 @@ def test_bad_arguments_are_one_line(argv: list[str], message: str, capsys: pytes
     err = capsys.readouterr().err
     assert err.startswith(message)
     assert err.count("\n") == 1
+
+
+def test_the_retained_logging_role_of_prod_is_kept_for_free(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:
+    # IAM roles cost nothing: kept after a destroy, still nothing to pay
+    lab = lab_named("serverless-api")
+    result = compare.compare(
+        lab, "sandbox", "prod", sandbox.template_json("ServerlessApi"), prod.template_json("ServerlessApi")
+    )
+    role = next(
+        words for logical_id, words in result.changed.items() if logical_id.startswith("OrdersApiCloudWatchRole")
+    )
+    assert role[0] == "on cdk destroy: deleted -> retained (kept; free)"

@@ -68,3 +68,39 @@ def test_a_new_ami_replaces_servers_one_at_a_time_keeping_the_minimum_in_service
     assert rolling["WaitOnResourceSignals"] is True
     assert asg["CreationPolicy"] == {"ResourceSignal": {"Count": minimum, "Timeout": "PT15M"}}
     assert int(asg["Properties"]["MaxSize"]) > minimum, "room to start a new server before stopping an old one"
+
+
+def test_the_nat_instance_has_swap_before_dnf_runs(sandbox: SynthesizedStage) -> None:
+    """dnf on AL2023 can outgrow a t4g.nano's 512 MB and be OOM-killed (amazon-linux-2023 #404,
+    https://github.com/amazonlinux/amazon-linux-2023/issues/404): the deploy would then fail after the
+    signal timeout. Swap is on before the first dnf call; it is a file written in full (dd), as a
+    swap file may have no holes (mkswap(8))."""
+    script = script_text(nat_instance(sandbox)[1]["Properties"]["UserData"])
+    first_dnf = script.index("dnf install")
+    assert script.index("swapon /swapfile") < first_dnf
+    assert "dd if=/dev/zero of=/swapfile bs=1M count=1024" in script
+    assert "fallocate" not in script
+
+
+def test_the_nat_rules_are_saved_without_the_service_command(sandbox: SynthesizedStage) -> None:
+    """`service` comes from AL2023's initscripts package, which an image may lack; under `set -e` its
+    failure would fail the NAT's signal and roll back the stack. iptables-save (package iptables) writes
+    the file iptables-services loads at boot."""
+    script = script_text(nat_instance(sandbox)[1]["Properties"]["UserData"])
+    assert "service iptables save" not in script
+    assert "iptables-save > /etc/sysconfig/iptables" in script
+    assert script.index("iptables -F FORWARD") < script.index("iptables-save > /etc/sysconfig/iptables")
+
+
+def test_web_servers_launch_only_after_the_app_subnets_default_routes(each_stage: SynthesizedStage) -> None:
+    """A web server installs httpd and calls cfn-signal through the NAT: launched before its subnet's
+    0.0.0.0/0 route exists, it cannot signal and the deploy fails after the timeout."""
+    template = tj(each_stage)
+    (asg,) = resources_of_type(template, "AWS::AutoScaling::AutoScalingGroup").values()
+    app_routes = {
+        route_id
+        for route_id, route in resources_of_type(template, "AWS::EC2::Route").items()
+        if route_id.startswith("VpcPrivateAppSubnet") and route["Properties"]["DestinationCidrBlock"] == "0.0.0.0/0"
+    }
+    assert len(app_routes) == 2
+    assert app_routes <= set(asg.get("DependsOn", []))

@@ -1,0 +1,1 @@
+"""make rehearse: the sandbox loop against a private local AWS emulator (MiniStack)."""
