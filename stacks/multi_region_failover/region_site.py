@@ -125,8 +125,9 @@ class RegionSite:
         acknowledge(
             self.security_group,
             "AwsSolutions-EC23",
-            "This is the public site's internet-facing load balancer and the Route 53 health checkers "
-            "call it from many addresses: it must accept HTTP and HTTPS from any address.",
+            "This is the public site's internet-facing load balancer, and Route 53's health checkers call it "
+            "from addresses all over the world: its listeners open port 80 to any address, and 443 too when "
+            "the region's certificate is set (80 then only redirects to HTTPS).",
         )
         self.load_balancer = elbv2.ApplicationLoadBalancer(
             scope,
@@ -176,8 +177,9 @@ class RegionSite:
         acknowledge(
             bucket,
             "AwsSolutions-S1",
-            "This bucket holds only the ALB's access logs; logging access to a log bucket needs "
-            "yet another bucket and repeats the question, so its own access is left to CloudTrail.",
+            "This bucket holds only the ALB's access logs; logging access to a log bucket needs yet another "
+            "bucket and repeats the question. Reads of these logs are not recorded: this lab has no trail, "
+            "and a management-events trail does not log S3 object reads (data events).",
         )
         # The stack has a concrete region, so CDK writes the region's log delivery principal itself.
         self.load_balancer.log_access_logs(bucket, ALB_LOG_PREFIX)

@@ -15,6 +15,8 @@ PRIMARY, SECONDARY = "us-east-1", "eu-west-1"
 PRIMARY_ALB = "MultiR-LoadB-prim-111.us-east-1.elb.amazonaws.com"
 SECONDARY_ALB = "MultiR-LoadB-seco-222.eu-west-1.elb.amazonaws.com"
 RECORD = "www.failover-lab.example.com"
+# The names the stacks give (stacks/multi_region_failover/names.py), for the function's own tests.
+DOWN_PARAMETER, TABLE_NAME = names.DOWN_PARAMETER, names.TABLE_NAME
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from typing import Any
 import boto3
 import pytest
 
-from stacks.multi_region_failover import names
 from tests.harness import fake_lambda_context, load_event
-from tests.multi_region_failover.conftest import SECONDARY
+from tests.multi_region_failover.conftest import DOWN_PARAMETER, SECONDARY, TABLE_NAME
 
 
 @pytest.fixture
@@ -21,9 +20,9 @@ def handler(deployed: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterat
     """The handler module as Lambda loads it in the secondary region (fresh: no cached switch)."""
     monkeypatch.setenv("AWS_REGION", SECONDARY)
     monkeypatch.setenv("AWS_DEFAULT_REGION", SECONDARY)
-    monkeypatch.setenv("DOWN_PARAMETER", names.DOWN_PARAMETER)
+    monkeypatch.setenv("DOWN_PARAMETER", DOWN_PARAMETER)
     monkeypatch.setenv("DOWN_CACHE_SECONDS", "0")
-    monkeypatch.setenv("TABLE_NAME", names.TABLE_NAME)
+    monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
     import failover_site.handler
 
     module = importlib.reload(failover_site.handler)
@@ -39,7 +38,7 @@ def invoke(handler: ModuleType, event: dict[str, Any]) -> tuple[int, dict[str, A
 def test_health_follows_the_switch_in_ssm_without_a_redeploy(handler: ModuleType) -> None:
     event = load_event("multi_region_failover", "alb_health.json")
     assert invoke(handler, event) == (200, {"status": "ok", "region": SECONDARY})
-    boto3.client("ssm", region_name=SECONDARY).put_parameter(Name=names.DOWN_PARAMETER, Value="true", Overwrite=True)
+    boto3.client("ssm", region_name=SECONDARY).put_parameter(Name=DOWN_PARAMETER, Value="true", Overwrite=True)
     assert invoke(handler, event) == (503, {"status": "down", "region": SECONDARY})
 
 

@@ -8,8 +8,7 @@ import boto3
 import pytest
 from failover_site import logic
 
-from stacks.multi_region_failover import names
-from tests.multi_region_failover.conftest import PRIMARY
+from tests.multi_region_failover.conftest import PRIMARY, TABLE_NAME
 
 
 class Reads:
@@ -77,6 +76,6 @@ def test_the_alb_response_shape() -> None:
 
 def test_count_visit_adds_one_atomically(deployed: dict[str, str]) -> None:
     client = boto3.client("dynamodb", region_name=PRIMARY)
-    assert [logic.count_visit(client, names.TABLE_NAME) for _ in range(3)] == [1, 2, 3]
-    item = client.get_item(TableName=names.TABLE_NAME, Key={"pk": {"S": "visits"}})["Item"]
+    assert [logic.count_visit(client, TABLE_NAME) for _ in range(3)] == [1, 2, 3]
+    item = client.get_item(TableName=TABLE_NAME, Key={"pk": {"S": "visits"}})["Item"]
     assert item["visits"] == {"N": "3"}
