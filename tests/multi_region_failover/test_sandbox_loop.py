@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.sandbox import deploy, leftovers, verify
+from scripts.sandbox import deploy, drift, leftovers, verify
 from stacks.labs import LABS, Lab, LabStack, lab_named
 
 LAB = lab_named("multi-region-failover")
@@ -22,6 +22,10 @@ def test_deploy_and_destroy_name_every_stack_of_the_lab() -> None:
     assert deploy.destroy_command(LAB, "sandbox")[3:6] == list(LAB.stack_ids)
     single = lab_named("queue-worker")
     assert deploy.deploy_command(single, "sandbox", yes=False)[3:4] == ["QueueWorker"]
+
+
+def test_drift_checks_every_stack_of_the_lab() -> None:
+    assert drift.drift_command(LAB, "sandbox")[3:6] == list(LAB.stack_ids)
 
 
 def test_verify_looks_in_the_region_of_the_front_door_stack() -> None:
