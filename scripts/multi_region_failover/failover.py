@@ -21,8 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-import boto3
-
+from scripts.aws_session import aws_session
 from scripts.multi_region_failover.deployment import Deployment, answered_role
 from scripts.multi_region_failover.dns_query import DnsError, Resolver, SystemResolver
 from scripts.sandbox.checks import Waiter, WaitTimeout
@@ -134,7 +133,7 @@ def main(
     out: TextIO = sys.stdout,
 ) -> int:
     args = parse_args(argv)
-    session = session or boto3.Session(region_name=home_region(LAB, args.stage))
+    session = session or aws_session(home_region(LAB, args.stage))
     deployment = Deployment.from_outputs(stack_outputs(session, LAB.stack_id))
     drill = Drill(
         session,
