@@ -134,7 +134,7 @@ lint: $(DEV_STAMP) workflows
 	ruff check .
 	ruff format --check .
 
-# The GitHub Actions workflows and the dev container against their published JSON schemas
+# The GitHub Actions workflows against their published JSON schema and the timeout rule
 # (check-jsonschema ships them: offline). tests/test_workflows.py checks pins and permissions.
 workflows: $(DEV_STAMP)
 	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

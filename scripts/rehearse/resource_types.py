@@ -10,6 +10,7 @@ shows up as a failing test whose fix is one line in stacks/labs.py.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 CHECKED_IN = Path(__file__).with_name("emulator_resource_types.txt")
@@ -30,6 +31,17 @@ def supported(resource_type: str, types: frozenset[str]) -> bool:
     return resource_type in types or resource_type.startswith("Custom::") or resource_type == "AWS::CDK::Metadata"
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
+    # Plain argparse: this runs on the emulator's interpreter, which has none of our packages.
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.rehearse.resource_types", description=__doc__.splitlines()[0]
+    )
+    parser.epilog = "Prints the list to standard output; run it with .venv-rehearse/bin/python."
+    parser.parse_args(argv)
     print("# MiniStack's CloudFormation provisioners (python -m scripts.rehearse.resource_types)")
     print("\n".join(installed_types()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -14,37 +14,50 @@ from __future__ import annotations
 # the project left in any region, and most of these actions take no resource or take
 # the resources of the whole account (Describe*/List* calls).
 READ_ACTIONS: tuple[str, ...] = (
+    "acm:DescribeCertificate",
     "apigateway:GET",
     "cloudformation:DescribeStacks",
+    "cloudformation:ListStackResources",
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetTrailStatus",
     "cloudwatch:DescribeAlarms",
+    "config:DescribeConfigurationRecorders",
+    "config:DescribeDeliveryChannels",
     "dynamodb:DescribeContinuousBackups",
     "dynamodb:DescribeTable",
+    "ec2:DescribeAddresses",
+    "ec2:DescribeAvailabilityZones",
+    "ec2:DescribeInstanceTypeOfferings",
     "ec2:DescribeInstances",
     "ec2:DescribeNatGateways",
     "ec2:DescribeSnapshots",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcEndpoints",
     "ec2:DescribeVolumes",
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeTargetHealth",
     "events:DescribeRule",
     "events:ListTargetsByRule",
     "guardduty:GetDetector",
+    "guardduty:ListDetectors",
     "kms:DescribeKey",
     "kms:ListKeys",
     "kms:ListResourceTags",
     "logs:DescribeLogGroups",
     "logs:DescribeMetricFilters",
     "logs:TestMetricFilter",
+    "rds:DescribeDBInstanceAutomatedBackups",
     "rds:DescribeDBInstances",
     "rds:DescribeDBProxies",
     "rds:DescribeDBSnapshots",
+    "rds:DescribeOrderableDBInstanceOptions",
     "scheduler:GetSchedule",
     "secretsmanager:DescribeSecret",
     "sns:GetTopicAttributes",
     "sns:ListSubscriptionsByTopic",
     "sqs:GetQueueAttributes",
     "ssm:GetParameter",
+    "ssm:GetParameters",
     "tag:GetResources",
 )
 
@@ -65,8 +78,8 @@ TAGGED_ACTIONS: tuple[str, ...] = (
 # S3 object actions do not see bucket tags, so they are limited by name instead: a bucket
 # CloudFormation names for a stack starts with the stack name, lower-cased ("Name type",
 # AWS CloudFormation User Guide: the stack name, the logical ID and a unique suffix).
-BUCKET_OBJECT_ACTIONS: tuple[str, ...] = ("s3:DeleteObject", "s3:PutObject")
-BUCKET_ACTIONS: tuple[str, ...] = ("s3:ListBucket",)
+BUCKET_OBJECT_ACTIONS: tuple[str, ...] = ("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:PutObject")
+BUCKET_ACTIONS: tuple[str, ...] = ("s3:ListBucket", "s3:ListBucketVersions")
 # Log data: only the labs' own function log groups (Lambda names a function
 # <stack name>-<logical id>-<suffix>, and its log group is /aws/lambda/<function name>).
 LOG_READ_ACTIONS: tuple[str, ...] = ("logs:FilterLogEvents",)
@@ -81,6 +94,7 @@ OPERATION_ACTIONS: dict[str, str] = {
     "apigateway:GetRestApis": "apigateway:GET",
     "lambda:Invoke": "lambda:InvokeFunction",
     "s3:DeleteObjects": "s3:DeleteObject",
+    "s3:ListObjectVersions": "s3:ListBucketVersions",
     "s3:HeadObject": "s3:GetObject",
     "s3:HeadBucket": "s3:ListBucket",
     "s3:ListObjectsV2": "s3:ListBucket",
@@ -93,10 +107,17 @@ OPERATION_ACTIONS: dict[str, str] = {
 SERVICE_PREFIXES: dict[str, str] = {"elbv2": "elasticloadbalancing", "resourcegroupstaggingapi": "tag"}
 
 
-def iam_action(client_name: str, operation: str) -> str:
-    """The IAM action that authorizes a boto3 call: ("elbv2", "DescribeLoadBalancers") -> ..."""
+# Calls that need a second action with some arguments: s3-events verify deletes object versions
+# and delete markers (DeleteObject with VersionId needs s3:DeleteObjectVersion, Amazon S3 User
+# Guide, "Deleting object versions from a versioning-enabled bucket").
+ALSO_NEEDED: dict[str, tuple[str, ...]] = {"s3:DeleteObject": ("s3:DeleteObjectVersion",)}
+
+
+def iam_actions(client_name: str, operation: str) -> tuple[str, ...]:
+    """The IAM actions that authorize a boto3 call: ("elbv2", "DescribeLoadBalancers") -> ..."""
     action = f"{SERVICE_PREFIXES.get(client_name, client_name)}:{operation}"
-    return OPERATION_ACTIONS.get(action, action)
+    action = OPERATION_ACTIONS.get(action, action)
+    return (action, *ALSO_NEEDED.get(action, ()))
 
 
 def granted_actions() -> frozenset[str]:

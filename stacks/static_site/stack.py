@@ -123,6 +123,15 @@ class StaticSiteStack(cdk.Stack):
             removal_policy=keep,
             auto_delete_objects=keep == cdk.RemovalPolicy.DESTROY,
         )
+        if keep == cdk.RemovalPolicy.DESTROY:
+            # cdk-nag counts a bucket that receives another bucket's S3 access logs as logged; the
+            # sandbox sends it none (see SiteBucket), so here S1 is a finding again.
+            acknowledge(
+                bucket,
+                "AwsSolutions-S1",
+                "Sandbox only: this bucket holds CloudFront's standard logs and is emptied and deleted by cdk "
+                "destroy; logging its own access would need one more bucket that destroy must also empty.",
+            )
         return bucket
 
     @staticmethod

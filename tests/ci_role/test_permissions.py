@@ -69,13 +69,14 @@ def loop_files() -> list[Path]:
     return sorted(seen.values())
 
 
-def calls_in(path: Path) -> set[str]:
+def calls_in(path: Path, fallback: frozenset[str] = frozenset()) -> set[str]:
     """IAM actions of the boto3 calls in one file.
 
     A file's services are the clients it names: `client("sqs")`, and the ("ec2", "volume")
     keys of a handler table that picks its client from an ARN (scripts/sandbox/resources.py).
     Each method called on anything, and each paginator named, that is an operation of one
-    of them counts.
+    of them counts. A helper that names no client (it is handed one: scripts/sandbox/log_events.py)
+    is read against `fallback`, every client the loop names.
     """
     tree = ast.parse(path.read_text())
     strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
@@ -101,17 +102,30 @@ def calls_in(path: Path) -> set[str]:
     }
     called |= strings  # get_paginator("describe_stacks") names the operation as a string
     return {
-        permissions.iam_action(service, operations(service)[name])
-        for service in services
+        action
+        for service in services or fallback
         for name in called
         if name in operations(service)
+        for action in permissions.iam_actions(service, operations(service)[name])
     }
 
 
+def named_clients(path: Path) -> set[str]:
+    return {
+        str(node.args[0].value)
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "client"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    } & client_names()
+
+
 def loop_actions() -> set[str]:
-    return (
-        {action for path in loop_files() for action in calls_in(path)} - OFFLINE_ONLY - permissions.NEED_NO_PERMISSION
-    )
+    everywhere = frozenset(name for path in loop_files() for name in named_clients(path))
+    found = {action for path in loop_files() for action in calls_in(path, everywhere)}
+    return found - OFFLINE_ONLY - permissions.NEED_NO_PERMISSION
 
 
 def test_the_scan_reads_the_loop() -> None:

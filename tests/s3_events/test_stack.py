@@ -139,7 +139,11 @@ def test_the_notifications_handler_may_configure_this_bucket_and_write_its_own_l
     function_id, role = notifications_handler(template)
     # No AWSLambdaBasicExecutionRole (CreateLogGroup and writes to every log group of the account)
     assert "ManagedPolicyArns" not in role["Properties"]
-    assert "Policies" not in role["Properties"]
+    # Its only inline policy is provider_logs' deny: a run after the group is deleted cannot make it again.
+    [inline] = role["Properties"]["Policies"]
+    assert inline["PolicyDocument"]["Statement"] == [
+        {"Effect": "Deny", "Action": "logs:CreateLogGroup", "Resource": "*"}
+    ]
     statements = sorted(
         (
             statement

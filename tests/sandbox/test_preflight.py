@@ -302,7 +302,7 @@ def test_an_unknown_stage_is_one_line(capsys: pytest.CaptureFixture[str]) -> Non
         preflight.main(["--lab", "queue-worker", "--stage", "staging"])
     assert raised.value.code == 2
     assert capsys.readouterr().err == (
-        "error: unknown stage 'staging': must be one of sandbox, prod (the blocks of cdk.json) (see --help)\n"
+        "error: unknown stage 'staging': must be one of sandbox, prod, local (the blocks of cdk.json) (see --help)\n"
     )
 
 
