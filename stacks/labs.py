@@ -318,3 +318,13 @@ def lab_named(name: str) -> Lab:
         if lab.name == name:
             return lab
     raise LookupError(f"unknown lab {name!r}: must be one of " + ", ".join(lab.name for lab in LABS))
+
+
+def labs_named(names: str) -> tuple[Lab, ...]:
+    """The labs of a comma-separated list of names (`make synth LAB=...`, `-c labs=...`), in registry order.
+
+    An unknown or empty name is a LookupError whose message is one line listing the labs.
+    """
+    wanted = [name.strip() for name in names.split(",")]
+    chosen = {lab_named(name).name for name in wanted}
+    return tuple(lab for lab in LABS if lab.name in chosen)

@@ -27,7 +27,8 @@ import botocore.loaders  # noqa: E402
 import botocore.session  # noqa: E402
 import pytest  # noqa: E402 - after the environment above, which jsii reads at start
 
-from tests.harness import STAGES, VARIANTS, SynthesizedStage, synthesize  # noqa: E402
+from stacks.labs import LABS, Lab  # noqa: E402
+from tests.harness import LABS_VARIABLE, STAGES, TESTS_DIR, VARIANTS, SynthesizedStage, labs_under_test, synthesize  # noqa: E402
 
 # Every boto3/botocore session reads botocore's service models and endpoint rules (megabytes
 # of JSON) through its own loader; the tests make a fresh session per test (moto, clean
@@ -79,10 +80,39 @@ def is_lambda_code_test(path: Path) -> bool:
     return bool(imported & LAMBDA_PACKAGES) and not imported & {"stacks", "scripts", "aws_cdk"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """CLOUDOPS_LABS (`make test LAB=...`) must name labs; a partial run cannot rewrite snapshots."""
+    try:
+        labs = labs_under_test()
+    except LookupError as error:
+        raise pytest.UsageError(f"{LABS_VARIABLE}: {error}") from None
+    if labs != LABS:
+        if config.getoption("update_snapshots", default=False):
+            # syrupy deletes the snapshots a run does not assert: every other lab's.
+            raise pytest.UsageError(f"--snapshot-update rewrites every lab's snapshots: unset {LABS_VARIABLE}")
+        # The snapshot test asserts the synthesized stacks only; the other labs' snapshots stay as they are.
+        config.option.warn_unused_snapshots = True
+
+
+def other_labs_case(item: pytest.Item, labs: tuple[Lab, ...]) -> bool:
+    """A test of a lab outside `labs`: one of its cases (a Lab parameter), or a test in its tests/<package>/."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if any(isinstance(value, Lab) and value not in labs for value in params.values()):
+        return True
+    folder = item.path.relative_to(TESTS_DIR).parts[0] if item.path.is_relative_to(TESTS_DIR) else ""
+    return any(lab.package == folder for lab in LABS if lab not in labs)
+
+
 # tryfirst: xdist reads the groups in its own pytest_collection_modifyitems, which would
 # otherwise run before this one and find no group (measured: every app synthesized twice).
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    labs = labs_under_test()
+    if labs != LABS:
+        kept = [item for item in items if not other_labs_case(item, labs)]
+        if len(kept) < len(items):
+            config.hook.pytest_deselected(items=[item for item in items if other_labs_case(item, labs)])
+            items[:] = kept
     for item in items:
         if SYNTH_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group(SYNTH_GROUP))

@@ -9,6 +9,7 @@ CloudFormation validator off: it costs seconds per process, and `make synth` run
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +22,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from stacks.app_builder import build_app, nag_packs
 from stacks.config import StageConfig, cdk_json_context, load_stage_config
-from stacks.labs import LABS
+from stacks.labs import LABS, Lab, labs_named
 
 STAGES = ("sandbox", "prod")
 ALL_OPTIONS_SUFFIX = "-all-options"
 # Each stage as shipped, and each stage with every optional key and flag set (LabSection.ALL_OPTIONS).
 VARIANTS = (*STAGES, *(f"{stage}{ALL_OPTIONS_SUFFIX}" for stage in STAGES))
 TESTS_DIR = Path(__file__).parent
+# The labs a run tests (comma-separated names, as in the labs table); unset: every lab.
+LABS_VARIABLE = "CLOUDOPS_LABS"
+
+
+def labs_under_test() -> tuple[Lab, ...]:
+    """The labs CLOUDOPS_LABS names, or every lab; an unknown name is a LookupError listing the labs."""
+    names = os.environ.get(LABS_VARIABLE)
+    return LABS if names is None else labs_named(names)
 
 
 @dataclass
@@ -40,6 +49,7 @@ class SynthesizedStage:
     app: cdk.App
     stacks: dict[str, cdk.Stack]
     outdir: Path
+    labs: tuple[Lab, ...]  # the labs whose stacks the app holds: every lab, or those of CLOUDOPS_LABS
     _json: dict[str, dict[str, Any]] = field(default_factory=dict)
     _templates: dict[str, Template] = field(default_factory=dict)
     _warnings: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -91,9 +101,12 @@ def synthesize(variant: str, outdir: Path) -> SynthesizedStage:
     context = all_options_context(stage) if variant.endswith(ALL_OPTIONS_SUFFIX) else stage_context(stage)
     config = load_stage_config(context)
     app = cdk.App(context=context, outdir=str(outdir), builtin_cloud_formation_validation=False)
-    stacks = build_app(app, config)
+    labs = labs_under_test()
+    stacks = build_app(app, config, labs)
     app.synth()
-    return SynthesizedStage(name=stage, variant=variant, config=config, app=app, stacks=stacks, outdir=outdir)
+    return SynthesizedStage(
+        name=stage, variant=variant, config=config, app=app, stacks=stacks, outdir=outdir, labs=labs
+    )
 
 
 def _acknowledge_nothing(validations: cdk.Validations, *acknowledgments: cdk.Acknowledgment) -> None:

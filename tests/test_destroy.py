@@ -19,7 +19,7 @@ def owned_log_group_of(function_id: str, function: dict[str, Any], template: dic
 
 
 def test_every_function_logs_to_a_group_the_stack_owns_with_retention(each_variant: SynthesizedStage) -> None:
-    for stack_id in (stack_id for lab in LABS for stack_id in lab.stack_ids):
+    for stack_id in (stack_id for lab in each_variant.labs for stack_id in lab.stack_ids):
         template = each_variant.template_json(stack_id)
         for function_id, function in resources_of_type(template, "AWS::Lambda::Function").items():
             group = owned_log_group_of(function_id, function, template)
@@ -28,7 +28,7 @@ def test_every_function_logs_to_a_group_the_stack_owns_with_retention(each_varia
 
 
 def test_the_sandbox_keeps_nothing(sandbox: SynthesizedStage) -> None:
-    for stack_id in (stack_id for lab in LABS for stack_id in lab.stack_ids):
+    for stack_id in (stack_id for lab in sandbox.labs for stack_id in lab.stack_ids):
         template = sandbox.template_json(stack_id)
         kept = {
             logical_id: resource.get("DeletionPolicy")
@@ -51,7 +51,7 @@ def test_provider_functions_cannot_recreate_their_log_group_after_destroy(each_v
     logs:CreateLogGroup on *, so the role must deny it, in its own inline policy (an explicit deny
     wins: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)."""
     checked = 0
-    for stack_id in (stack_id for lab in LABS for stack_id in lab.stack_ids):
+    for stack_id in (stack_id for lab in each_variant.labs for stack_id in lab.stack_ids):
         template = each_variant.template_json(stack_id)
         for function_id, function in resources_of_type(template, "AWS::Lambda::Function").items():
             if "LoggingConfig" in function["Properties"]:
@@ -61,14 +61,15 @@ def test_provider_functions_cannot_recreate_their_log_group_after_destroy(each_v
                 f"{stack_id}/{function_id} may recreate /aws/lambda/<name> after cdk destroy"
             )
             checked += 1
-    assert checked > 0
+    if each_variant.labs == LABS:  # a one-lab run (make test LAB=fanout) may have no provider at all
+        assert checked > 0
 
 
 def test_a_retained_bucket_keeps_its_policy(each_variant: SynthesizedStage) -> None:
     """CloudFormation deletes every resource not marked Retain: a retained bucket whose
     AWS::S3::BucketPolicy keeps the default Delete loses its TLS-only deny and its service grants
     on destroy (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html)."""
-    for stack_id in (stack_id for lab in LABS for stack_id in lab.stack_ids):
+    for stack_id in (stack_id for lab in each_variant.labs for stack_id in lab.stack_ids):
         template = each_variant.template_json(stack_id)
         buckets = resources_of_type(template, "AWS::S3::Bucket")
         for policy_id, policy in resources_of_type(template, "AWS::S3::BucketPolicy").items():

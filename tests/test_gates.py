@@ -11,6 +11,7 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 
 from stacks.app_builder import nag_packs
+from stacks.labs import LABS
 from tests import cfn_lint_cache
 from tests.harness import SynthesizedStage, bare_rule_id, nag_findings, synthesize_without_acknowledgments
 
@@ -102,7 +103,10 @@ def acknowledgments(stage: SynthesizedStage) -> list[tuple[str, str, str]]:
 
 def test_every_acknowledgment_gives_a_checkable_reason(every_variant: list[SynthesizedStage]) -> None:
     found = [ack for stage in every_variant for ack in acknowledgments(stage)]
-    assert len(found) > 50, "the assembly holds almost no acknowledgments: is the metadata still written?"
+    # Against a pass on nothing (CDK no longer writing them into the metadata): the whole app holds
+    # dozens. One lab alone (`make test LAB=`) may hold none: billing-alarm has nothing to acknowledge.
+    if every_variant[0].labs == LABS:
+        assert len(found) > 50, "the assembly holds almost no acknowledgments: is the metadata still written?"
     for path, rule_id, reason in found:
         assert len(reason.split()) >= MIN_REASON_WORDS, f"{path}: {rule_id} needs a reason a reviewer can check"
         # The CLI prints 'cdk-nag::AwsSolutions-X'; validate_scope only honours bare ids.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stacks.labs import LABS, PROJECT_TAG
+from stacks.labs import PROJECT_TAG
 from tests.harness import SynthesizedStage
 
 
@@ -21,7 +21,7 @@ def tags_of(resource: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def test_every_taggable_resource_carries_project_stage_and_lab(each_variant: SynthesizedStage) -> None:
-    for lab, stack_id in [(each, stack_id) for each in LABS for stack_id in each.stack_ids]:
+    for lab, stack_id in [(each, stack_id) for each in each_variant.labs for stack_id in each.stack_ids]:
         resources = each_variant.template_json(stack_id)["Resources"]
         tagged = {
             logical_id: tags for logical_id, resource in resources.items() if (tags := tags_of(resource)) is not None
