@@ -13,9 +13,12 @@ from stacks.cost_model import (
     KMS_KEY_MONTH,
     LAMBDA_ARM64_PER_GB_SECOND,
     LAMBDA_PER_MILLION_REQUESTS,
+    LOGS_STORAGE_GB_MONTH,
+    LOGS_VENDED_INGEST_GB,
     PRICES_REVIEWED,
     Line,
     alarms,
+    alert_topic_key,
     hourly,
     monthly,
 )
@@ -43,11 +46,20 @@ INVOCATION_MS = 20  # a /health answer with the switch cached
 ALARMS_PER_REGION = 2  # target 5XX, unhealthy target
 LCU_HOURS_ASSUMED = 0.05  # per hour at idle: a few health-check requests a second are a tiny share of one LCU
 
+# VPC flow logs of an idle lab, assumed: only REJECT records (region_site.py), the internet's scans of
+# two ALB nodes per region, about 100,000 records a month of about 150 bytes, per region.
+FLOW_LOG_GB = REGIONS * 100_000 * 150 / 1e9
+
 NOT_COUNTED = (
     f"Prices compiled {PRICES_REVIEWED} (us-east-1 list prices, both regions), not fetched live, free tier "
-    "ignored. Not counted: a learner's own requests and DNS queries beyond the assumption, ALB access log and "
-    "flow log storage (KB at lab scale), the functions of CDK's custom resources (emptying the log bucket, "
-    "closing the default security group), which run only at deploy and destroy, and data transfer."
+    "ignored.\n"
+    f"VPC flow logs (rejected traffic only), assumed {FLOW_LOG_GB:g} GB a month in both regions "
+    f"(2 x 100,000 records x 150 bytes): ingestion {FLOW_LOG_GB:g} GB x {LOGS_VENDED_INGEST_GB:.2f} USD = "
+    f"{FLOW_LOG_GB * LOGS_VENDED_INGEST_GB:.3f}, storage at most {FLOW_LOG_GB:g} GB x "
+    f"{LOGS_STORAGE_GB_MONTH:.2f} USD = {FLOW_LOG_GB * LOGS_STORAGE_GB_MONTH:.3f} a month.\n"
+    "Not counted (usage-based): a learner's own requests and DNS queries, ALB access log storage (KB at lab "
+    "scale), the functions of CDK's custom resources (emptying the log buckets, closing the default security "
+    "groups), which run only at deploy and destroy, and data transfer."
 )
 
 
@@ -88,6 +100,7 @@ def monthly_lines(config: MultiRegionFailoverConfig) -> list[Line]:
             f"one counter item; per 1,000 visits: 1,000 rWRU x ${PRICE['replicated_write_per_million']}/M",
             0.0,
         ),
-        monthly(f"KMS customer-managed key (alert topic, {REGIONS} regions)", REGIONS, "keys", KMS_KEY_MONTH),
+        # One alert topic key per region, on the line every lab's key has (scripts/cost.py adds the rotation note).
+        monthly(alert_topic_key().item, REGIONS, "keys", KMS_KEY_MONTH),
         alarms(f"(target 5XX, unhealthy target; {REGIONS} regions)", REGIONS * ALARMS_PER_REGION),
     ]
