@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from stacks.labs import LABS
 from tests.harness import TESTS_DIR, SynthesizedStage
 
 TABLE = json.loads((TESTS_DIR / "data" / "actions_without_resource.json").read_text())
@@ -57,7 +58,8 @@ def kept_on_star(stack_id: str, logical_id: str, action: str) -> bool:
 
 def test_every_action_on_resource_star_takes_no_resource(each_variant: SynthesizedStage) -> None:
     found = actions_on_star({stack_id: each_variant.template_json(stack_id) for stack_id in each_variant.stacks})
-    assert found, "no statement on Resource * at all: is the listing still reading the templates?"
+    if each_variant.labs == LABS:  # one lab alone (make test LAB=...) may have none
+        assert found, "no statement on Resource * at all: is the listing still reading the templates?"
     unexplained = [
         f"{stack_id}/{logical_id}: {action}"
         for stack_id, logical_id, action in found
