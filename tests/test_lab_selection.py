@@ -111,8 +111,11 @@ def test_make_test_lab_collects_that_labs_tests_and_only_its_cases_of_every_gate
     # Every gate is there: nag and cfn-lint, snapshots, tags, destroy, cost coverage, registry, study page.
     gates = {"test_gates", "test_snapshots", "test_tags", "test_destroy", "test_cost_coverage", "test_registry"}
     assert {f"tests/{gate}.py" for gate in gates} <= files
-    assert "tests/study/test_diagram.py::test_committed_page_is_the_diagram_of_the_current_templates[fanout]" in ids
-    assert {path.split("/")[1] for path in files if path.count("/") > 1} == {"fanout", "study"}
+    assert (
+        "tests/study/test_diagram.py::test_committed_guide_holds_the_diagrams_of_the_current_templates[fanout]" in ids
+    )
+    assert "tests/rehearse/test_registry.py::test_a_gap_names_exactly_the_types_the_emulator_lacks[fanout]" in ids
+    assert {path.split("/")[1] for path in files if path.count("/") > 1} == {"fanout", "study", "rehearse"}
     # No case of another lab: a Lab parameter shows as its name in the test id.
     others = [lab.name for lab in LABS if lab.name != "fanout"]
     assert [node_id for node_id in ids if re.search(rf"[\[-]({'|'.join(others)})[\]-]", node_id)] == []
