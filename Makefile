@@ -67,10 +67,12 @@ SYNTH_DEPS := $(RUNTIME_STAMP) $(CLI_STAMP) $(LAYERS)
 LAB ?=
 YES ?=
 LAB_ARGS = --lab "$(LAB)" --stage "$(STAGE)"
+# make failover: which region the drill switches down (none: switch every region up again).
+DOWN ?= primary
 LEFTOVER_STAGE = $(if $(filter command line environment,$(origin STAGE)),--stage "$(STAGE)")
 
 .PHONY: help setup synth synth-all test lint typecheck unit lab-check lab-unit snapshot-update bench api-local clean mariadb pymysql-layer pillow-layer
-.PHONY: preflight deploy verify destroy leftovers diagram explain cost compare
+.PHONY: preflight deploy verify destroy leftovers failover diagram explain cost compare
 .PHONY: test-lambda drift ci-role ci-role-destroy workflows rehearse rehearse-setup rehearse-ci rehearse-soak
 
 help:
@@ -91,6 +93,7 @@ help:
 	@echo "make verify LAB=...      prove that the deployed lab works: a table of checks [STAGE=prod]"
 	@echo "make destroy LAB=...     npx cdk destroy --force of the lab's stack, then leftovers [STAGE=prod]"
 	@echo "make leftovers           what of this project is still in the account, and its cost [STAGE=...]"
+	@echo "make failover LAB=multi-region-failover [DOWN=primary|none]  Route 53 failover drill [STAGE=prod]"
 	@echo "make drift LAB=...       cdk drift of the lab's stack: exit 1 when it was changed by hand [STAGE=prod]"
 	@echo "make ci-role REPOSITORY=owner/name [BRANCH=main] [OIDC_PROVIDER_ARN=...]  the role GitHub Actions assumes"
 	@echo "make test-lambda         the Lambda functions' own tests only (CI runs them on Python 3.14 too)"
@@ -261,6 +264,11 @@ destroy: $(SYNTH_DEPS)
 
 leftovers: $(RUNTIME_STAMP)
 	$(VENV)/bin/python -m scripts.sandbox.leftovers $(LEFTOVER_STAGE)
+
+# The multi-region-failover lab's drill (scripts/multi_region_failover/failover.py): it only reads and
+# flips SSM parameters in the account, like verify.
+failover: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.multi_region_failover.failover $(LAB_ARGS) --down "$(DOWN)"
 
 drift: $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.sandbox.drift $(LAB_ARGS)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from scripts.stack_outputs import OneLineParser
-from stacks.labs import LABS
+from stacks.labs import LABS, Lab
 
 
 def table() -> str:
@@ -22,10 +22,22 @@ def table() -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     rows += [
-        f"| [{lab.name}]({lab.guide_page}) | {lab.practises} | {lab.title} | `{lab.stack_id}` | {lab.region or 'any'} |"
+        f"| [{lab.name}]({lab.guide_page}) | {lab.practises} | {lab.title} | {stack_ids(lab)} | {region(lab)} |"
         for lab in LABS
     ]
     return "\n".join(rows)
+
+
+def stack_ids(lab: Lab) -> str:
+    """Every stack of the lab, in deploy order."""
+    return ", ".join(f"`{stack_id}`" for stack_id in lab.stack_ids)
+
+
+def region(lab: Lab) -> str:
+    """Pinned, any, or (a lab of several stacks) each stack's region role, set in the stage's section."""
+    if lab.stacks:
+        return " + ".join(dict.fromkeys(spec.role for spec in lab.stack_specs if spec.role != "global")) + " (config)"
+    return lab.region or "any"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

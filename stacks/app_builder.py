@@ -16,33 +16,46 @@ from stacks.labs import LABS, PROJECT_TAG, Lab
 
 
 def build_app(app: cdk.App, config: StageConfig, labs: Sequence[Lab] = LABS) -> dict[str, cdk.Stack]:
-    """Adds one stack per lab of the registry (or of `labs`) to `app`; returns them by stack id.
+    """Adds every stack of every lab of the registry (or of `labs`) to `app`; returns them by stack id.
 
     Stack ids carry no stage name: a learner deploys one stage per account, and
     a stable id keeps `cdk deploy <id>` the same in the README for both stages.
-    A lab pinned to a region (billing-alarm) gets that region; the others stay
-    environment-agnostic. The study tools (scripts/study/) build one lab alone: its
-    stacks share nothing, so its template is the same as in the whole app.
+    A lab pinned to a region (billing-alarm) gets that region; a lab of several stacks
+    (multi-region-failover) gets each stack's region from its section, and each of its
+    stacks receives the ones built before it (`peers`, by role) and depends on them, so
+    `cdk deploy`/`cdk destroy` order them. The other labs stay environment-agnostic. The
+    study tools (scripts/study/) build one lab alone: labs share nothing, so its templates
+    are the same as in the whole app.
     """
     stacks: list[cdk.Stack] = []
     for lab in labs:
-        stack_kwargs: dict[str, Any] = {"description": lab.description}
-        if lab.region is not None:
-            stack_kwargs["env"] = cdk.Environment(region=lab.region)
-        stack = lab.stack_type()(
-            app,
-            lab.stack_id,
-            config=config.sections[lab.package],
-            protect_data=config.protect_data,
-            **stack_kwargs,
-        )
-        # Every taggable resource says whose it is: `make leftovers` finds what a destroy left by these.
-        cdk.Tags.of(stack).add("Project", PROJECT_TAG)
-        cdk.Tags.of(stack).add("Stage", config.stage)
-        cdk.Tags.of(stack).add("Lab", lab.name)
-        own_provider_log_groups(stack)
-        retain_policies_of_retained_buckets(stack)
-        stacks.append(stack)
+        section = config.sections[lab.package]
+        regions = lab.stack_regions(section)
+        peers: dict[str, cdk.Stack] = {}
+        for spec in lab.stack_specs:
+            stack_kwargs: dict[str, Any] = {"description": lab.description}
+            if regions[spec.stack_id] is not None:
+                stack_kwargs["env"] = cdk.Environment(region=regions[spec.stack_id])
+            if lab.stacks:
+                stack_kwargs["description"] = f"{lab.description}: {spec.role} stack"
+                stack_kwargs["peers"] = dict(peers)
+            stack = lab.stack_type(spec.stack_class)(
+                app,
+                spec.stack_id,
+                config=section,
+                protect_data=config.protect_data,
+                **stack_kwargs,
+            )
+            for earlier in peers.values():
+                stack.add_stack_dependency(earlier, "the lab's stacks deploy in the registry's order")
+            peers[spec.role] = stack
+            # Every taggable resource says whose it is: `make leftovers` finds what a destroy left by these.
+            cdk.Tags.of(stack).add("Project", PROJECT_TAG)
+            cdk.Tags.of(stack).add("Stage", config.stage)
+            cdk.Tags.of(stack).add("Lab", lab.name)
+            own_provider_log_groups(stack)
+            retain_policies_of_retained_buckets(stack)
+            stacks.append(stack)
     return {stack.node.id: stack for stack in stacks}
 
 

@@ -20,6 +20,27 @@ if TYPE_CHECKING:
     from stacks.cost_model import Line
 
 PROJECT_TAG = "cloudops-cdk-labs"
+# Where a stack of a multi-region lab runs: its section's `<role>_region`, except the global
+# part (Route 53 is a global service; its stack still needs a home), which runs in the primary region.
+STACK_ROLES = ("primary", "secondary", "global")
+
+
+@dataclass(frozen=True)
+class LabStack:
+    """One stack of a lab made of several: its id, its class and the region role it runs in.
+
+    The region itself is not here: it comes from the stage's section (`primary_region`,
+    `secondary_region`), so a learner moves the lab with cdk.json alone.
+    """
+
+    stack_id: str  # `cdk deploy <id>`
+    stack_class: str  # class name in stacks/<package>/stack.py
+    role: str  # one of STACK_ROLES
+
+    @property
+    def region_key(self) -> str:
+        """The section field that names this stack's region."""
+        return "primary_region" if self.role == "global" else f"{self.role}_region"
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,36 @@ class Lab:
     # Why `make rehearse` (the local emulator, scripts/rehearse/) cannot run the lab; "" when it can.
     # tests/rehearse/test_registry.py checks the resource types named here against the emulator.
     rehearsal_gap: str = ""
+    # A lab of several stacks (one per region and a global part) lists them in deploy order;
+    # `stack_id` is then its front-door stack (the one `verify` reads) and must be one of them.
+    stacks: tuple[LabStack, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.stacks and self.stack_id not in self.stack_ids:
+            raise ValueError(f"{self.name}: stack_id {self.stack_id} is not one of its stacks")
+        unknown = [stack.role for stack in self.stacks if stack.role not in STACK_ROLES]
+        if unknown:
+            raise ValueError(f"{self.name}: stack role {unknown[0]!r} must be one of " + ", ".join(STACK_ROLES))
+
+    @property
+    def stack_specs(self) -> tuple[LabStack, ...]:
+        """Every stack of the lab in deploy order (destroy: the reverse); one for most labs."""
+        return self.stacks or (LabStack(self.stack_id, self.stack_class, "primary"),)
+
+    @property
+    def stack_ids(self) -> tuple[str, ...]:
+        """Every stack id of the lab, in deploy order: what the gates iterate."""
+        return tuple(stack.stack_id for stack in self.stack_specs)
+
+    def stack_regions(self, section: LabSection) -> dict[str, str | None]:
+        """Stack id -> the region it is synthesized for (None: environment-agnostic)."""
+        if not self.stacks:
+            return {self.stack_id: self.region}
+        return {stack.stack_id: str(getattr(section, stack.region_key)) for stack in self.stacks}
+
+    def regions(self, section: LabSection) -> tuple[str, ...]:
+        """The distinct pinned regions the lab needs (bootstrap, leftovers), in deploy order."""
+        return tuple(dict.fromkeys(region for region in self.stack_regions(section).values() if region))
 
     @property
     def guide_page(self) -> str:
@@ -53,8 +104,8 @@ class Lab:
         kind: type[LabSection] = getattr(self.module("config"), self.config_class)
         return kind
 
-    def stack_type(self) -> Any:
-        return getattr(self.module("stack"), self.stack_class)
+    def stack_type(self, stack_class: str | None = None) -> Any:
+        return getattr(self.module("stack"), stack_class or self.stack_class)
 
     def cost_lines(self, section: LabSection) -> list[Line]:
         """The lab's monthly cost for one stage's section, from stacks/<package>/cost.py."""
@@ -233,6 +284,30 @@ LABS: tuple[Lab, ...] = (
         description="CloudOps CDK Labs: S3 event notifications, images/ -> Lambda -> thumbnails/ (guide 002)",
         rehearsal_gap="the emulator drops bucket tags (CDK's S3 auto-delete custom resource fails on delete), "
         "and Pillow's arm64 layer cannot load on the emulator's host Python",
+    ),
+    Lab(
+        name="multi-region-failover",
+        stack_id="MultiRegionFailover",
+        package="multi_region_failover",
+        stack_class="FailoverDnsStack",
+        config_class="MultiRegionFailoverConfig",
+        title="Route 53 failover records + health check -> an ALB + Lambda in each of two regions",
+        practises=(
+            "Route 53 failover routing with a health check, alias records, a stack per region, "
+            "a DynamoDB global table, a failover drill"
+        ),
+        guide=(
+            "001 'Black Belt: multi-region failover'",
+            "002 'Route 53' routing policies, health checks, Alias records",
+        ),
+        description="CloudOps CDK Labs: multi-region failover, Route 53 failover records, two regions (guide 002)",
+        rehearsal_gap=no_provisioner("AWS::EC2::FlowLog", "AWS::Route53::HealthCheck")
+        + "; and the emulator is one region, where the lab needs two",
+        stacks=(
+            LabStack("MultiRegionFailoverPrimary", "PrimaryRegionStack", "primary"),
+            LabStack("MultiRegionFailoverSecondary", "SecondaryRegionStack", "secondary"),
+            LabStack("MultiRegionFailover", "FailoverDnsStack", "global"),
+        ),
     ),
 )
 

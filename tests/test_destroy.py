@@ -19,24 +19,24 @@ def owned_log_group_of(function_id: str, function: dict[str, Any], template: dic
 
 
 def test_every_function_logs_to_a_group_the_stack_owns_with_retention(each_variant: SynthesizedStage) -> None:
-    for lab in each_variant.labs:
-        template = each_variant.template_json(lab.stack_id)
+    for stack_id in (stack_id for lab in each_variant.labs for stack_id in lab.stack_ids):
+        template = each_variant.template_json(stack_id)
         for function_id, function in resources_of_type(template, "AWS::Lambda::Function").items():
             group = owned_log_group_of(function_id, function, template)
-            assert group is not None, f"{lab.stack_id}/{function_id} logs to a group CloudFormation does not own"
-            assert "RetentionInDays" in group["Properties"], f"{lab.stack_id}/{function_id}: no retention"
+            assert group is not None, f"{stack_id}/{function_id} logs to a group CloudFormation does not own"
+            assert "RetentionInDays" in group["Properties"], f"{stack_id}/{function_id}: no retention"
 
 
 def test_the_sandbox_keeps_nothing(sandbox: SynthesizedStage) -> None:
-    for lab in sandbox.labs:
-        template = sandbox.template_json(lab.stack_id)
+    for stack_id in (stack_id for lab in sandbox.labs for stack_id in lab.stack_ids):
+        template = sandbox.template_json(stack_id)
         kept = {
             logical_id: resource.get("DeletionPolicy")
             for logical_id, resource in template["Resources"].items()
             if resource.get("DeletionPolicy", "Delete") != "Delete"
             or resource.get("UpdateReplacePolicy", "Delete") != "Delete"
         }
-        assert kept == {}, f"{lab.stack_id} keeps resources after cdk destroy in the sandbox"
+        assert kept == {}, f"{stack_id} keeps resources after cdk destroy in the sandbox"
 
 
 def _denies_in_own_policies(role: dict[str, Any], action: str) -> bool:
@@ -51,14 +51,14 @@ def test_provider_functions_cannot_recreate_their_log_group_after_destroy(each_v
     logs:CreateLogGroup on *, so the role must deny it, in its own inline policy (an explicit deny
     wins: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)."""
     checked = 0
-    for lab in each_variant.labs:
-        template = each_variant.template_json(lab.stack_id)
+    for stack_id in (stack_id for lab in each_variant.labs for stack_id in lab.stack_ids):
+        template = each_variant.template_json(stack_id)
         for function_id, function in resources_of_type(template, "AWS::Lambda::Function").items():
             if "LoggingConfig" in function["Properties"]:
                 continue  # a group of its own, named by CloudFormation: Lambda never creates it
             role = template["Resources"][function["Properties"]["Role"]["Fn::GetAtt"][0]]
             assert _denies_in_own_policies(role, "logs:CreateLogGroup"), (
-                f"{lab.stack_id}/{function_id} may recreate /aws/lambda/<name> after cdk destroy"
+                f"{stack_id}/{function_id} may recreate /aws/lambda/<name> after cdk destroy"
             )
             checked += 1
     if each_variant.labs == LABS:  # a one-lab run (make test LAB=fanout) may have no provider at all
@@ -69,11 +69,11 @@ def test_a_retained_bucket_keeps_its_policy(each_variant: SynthesizedStage) -> N
     """CloudFormation deletes every resource not marked Retain: a retained bucket whose
     AWS::S3::BucketPolicy keeps the default Delete loses its TLS-only deny and its service grants
     on destroy (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html)."""
-    for lab in each_variant.labs:
-        template = each_variant.template_json(lab.stack_id)
+    for stack_id in (stack_id for lab in each_variant.labs for stack_id in lab.stack_ids):
+        template = each_variant.template_json(stack_id)
         buckets = resources_of_type(template, "AWS::S3::Bucket")
         for policy_id, policy in resources_of_type(template, "AWS::S3::BucketPolicy").items():
             bucket = buckets[policy["Properties"]["Bucket"]["Ref"]]
             if bucket.get("DeletionPolicy") == "Retain":
-                assert policy.get("DeletionPolicy") == "Retain", f"{lab.stack_id}/{policy_id} goes; its bucket stays"
-                assert policy.get("UpdateReplacePolicy") == "Retain", f"{lab.stack_id}/{policy_id}"
+                assert policy.get("DeletionPolicy") == "Retain", f"{stack_id}/{policy_id} goes; its bucket stays"
+                assert policy.get("UpdateReplacePolicy") == "Retain", f"{stack_id}/{policy_id}"

@@ -178,9 +178,10 @@ def study_steps() -> dict[str, str]:
 def test_the_logical_ids_the_study_path_names_are_in_the_labs_templates(lab: Lab) -> None:
     # The snapshots are the synthesized templates (tests/test_snapshots.py keeps them current).
     resources: set[str] = set()
-    for snapshot in SNAPSHOTS.glob(f"*[[]{lab.stack_id}[]].json"):
-        resources |= set(json.loads(snapshot.read_text())["Resources"])
-    assert resources, f"no snapshot of {lab.stack_id}"
+    for stack_id in lab.stack_ids:
+        for snapshot in SNAPSHOTS.glob(f"*[[]{stack_id}[]].json"):
+            resources |= set(json.loads(snapshot.read_text())["Resources"])
+    assert resources, f"no snapshot of {', '.join(lab.stack_ids)}"
     named = set(LOGICAL_ID.findall(study_steps()[lab.name]))
     assert named, f"the study path's step for {lab.name} names no logical ID"
     assert sorted(named - resources) == []

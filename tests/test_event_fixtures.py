@@ -103,6 +103,7 @@ def test_each_lab_with_a_function_has_a_published_event(package: str) -> None:
 def test_the_labs_with_functions_are_found() -> None:
     assert set(labs_with_functions()) == {
         "db_lambda",
+        "multi_region_failover",
         "ops_automation",
         "queue_worker",
         "s3_events",

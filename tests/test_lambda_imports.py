@@ -38,6 +38,7 @@ print(json.dumps(created))
 def test_every_function_package_is_found() -> None:
     assert PACKAGES == [
         "db_lambda",
+        "failover_site",
         "guardduty_remediation",
         "ops_chores",
         "orders_api",

@@ -10,7 +10,9 @@ from tests.harness import SynthesizedStage
 
 def tags_of(resource: dict[str, Any]) -> dict[str, Any] | None:
     """A resource's tags as a dict; CloudFormation writes them as a list or a map by type."""
-    tags = resource.get("Properties", {}).get("Tags")
+    properties = resource.get("Properties", {})
+    # Route 53 names its tag lists after the resource (HostedZoneTags, HealthCheckTags).
+    tags = next((properties[key] for key in ("Tags", "HostedZoneTags", "HealthCheckTags") if key in properties), None)
     if tags is None:
         return None
     if isinstance(tags, list):
@@ -19,16 +21,16 @@ def tags_of(resource: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def test_every_taggable_resource_carries_project_stage_and_lab(each_variant: SynthesizedStage) -> None:
-    for lab in each_variant.labs:
-        resources = each_variant.template_json(lab.stack_id)["Resources"]
+    for lab, stack_id in [(each, stack_id) for each in each_variant.labs for stack_id in each.stack_ids]:
+        resources = each_variant.template_json(stack_id)["Resources"]
         tagged = {
             logical_id: tags for logical_id, resource in resources.items() if (tags := tags_of(resource)) is not None
         }
-        assert tagged, f"{lab.stack_id}: no tagged resource at all"
+        assert tagged, f"{stack_id}: no tagged resource at all"
         expected = {"Project": PROJECT_TAG, "Stage": each_variant.name, "Lab": lab.name}
         wrong = {
             logical_id: tags
             for logical_id, tags in tagged.items()
             if {key: tags.get(key) for key in expected} != expected
         }
-        assert wrong == {}, f"{lab.stack_id}: resources without the project's tags"
+        assert wrong == {}, f"{stack_id}: resources without the project's tags"

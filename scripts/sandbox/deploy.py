@@ -25,7 +25,8 @@ from stacks.labs import Lab
 
 
 def deploy_command(lab: Lab, stage: str, *, yes: bool, parameters: Sequence[str] = ()) -> list[str]:
-    command = ["npx", "cdk", "deploy", lab.stack_id, "-c", f"stage={stage}"]
+    # Every stack of the lab: the CDK CLI deploys them in dependency order (stacks/app_builder.py).
+    command = ["npx", "cdk", "deploy", *lab.stack_ids, "-c", f"stage={stage}"]
     if yes:
         command += ["--require-approval", "never"]
     for parameter in parameters:  # CloudFormation parameters, Name=value (cdk deploy --parameters)
@@ -34,7 +35,8 @@ def deploy_command(lab: Lab, stage: str, *, yes: bool, parameters: Sequence[str]
 
 
 def destroy_command(lab: Lab, stage: str) -> list[str]:
-    return ["npx", "cdk", "destroy", lab.stack_id, "--force", "-c", f"stage={stage}"]
+    # The CLI destroys several stacks in reverse dependency order: the DNS part before the regions.
+    return ["npx", "cdk", "destroy", *lab.stack_ids, "--force", "-c", f"stage={stage}"]
 
 
 def parse_args(argv: Sequence[str] | None) -> Any:

@@ -41,7 +41,8 @@ class DriftRun:
 
 
 def drift_command(lab: Lab, stage: str) -> list[str]:
-    return ["npx", "cdk", "drift", lab.stack_id, "-c", f"stage={stage}", "--fail"]
+    # Every stack of the lab (the CLI takes several stack names): a multi-region lab drifts anywhere.
+    return ["npx", "cdk", "drift", *lab.stack_ids, "-c", f"stage={stage}", "--fail"]
 
 
 def default_state_dir() -> Path:

@@ -31,7 +31,7 @@ from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import lab_cost, resources
 from scripts.sandbox.resources import Leftover
 from scripts.stack_outputs import OneLineParser, ScriptError, run
-from stacks.config import ConfigError
+from stacks.config import ConfigError, cdk_json_context, load_stage_config, stage_names
 from stacks.cost_model import PRICES_REVIEWED, PriceMissingError, total
 from stacks.labs import LABS, PROJECT_TAG, Lab
 
@@ -109,7 +109,7 @@ def _listing(search: Search, region: str, what: str, finder: Any) -> None:
 
 def _stacks(search: Search, region: str) -> set[str]:
     """The project's stacks in `region` (tagged, or named like a lab); returns their names."""
-    labs = {lab.stack_id: lab for lab in LABS}
+    labs = {stack_id: lab for lab in LABS for stack_id in lab.stack_ids}
     cloudformation = search.session.client("cloudformation", region_name=region)
     stacks = [stack for page in cloudformation.get_paginator("describe_stacks").paginate() for stack in page["Stacks"]]
     stack_ids = {stack["StackId"] for stack in stacks}
@@ -180,7 +180,10 @@ def _tagged(search: Search, region: str, live_stacks: set[str]) -> None:
 
 def _log_groups(search: Search, region: str) -> None:
     logs = search.session.client("logs", region_name=region)
-    prefixes = [(f"/aws/lambda/{lab.stack_id}-", lab) for lab in LABS] + [(f"{lab.stack_id}-", lab) for lab in LABS]
+    stacks = [(stack_id, lab) for lab in LABS for stack_id in lab.stack_ids]
+    prefixes = [(f"/aws/lambda/{stack_id}-", lab) for stack_id, lab in stacks] + [
+        (f"{stack_id}-", lab) for stack_id, lab in stacks
+    ]
     for prefix, lab in prefixes:
         for page in logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix):
             for group in page["logGroups"]:
@@ -281,11 +284,21 @@ def _key(arn: str) -> str:
     return ":".join(parts)
 
 
+def configured_regions() -> list[str]:
+    """The regions a multi-region lab's stacks are configured for, in any stage of cdk.json."""
+    context = cdk_json_context()
+    found = []
+    for stage in stage_names(context):
+        config = load_stage_config({**context, "stage": stage})
+        found += [region for lab in LABS if lab.stacks for region in lab.regions(config.sections[lab.package])]
+    return found
+
+
 def regions_to_search(session: Any, extra: Sequence[str]) -> list[str]:
     """The caller's region, every lab's pinned region and `extra`, each once, in that order."""
     if session.region_name is None and not extra:
         raise ScriptError(f"{NO_REGION}, or pass --region")
-    candidates = [session.region_name, *(lab.region for lab in LABS), *extra]
+    candidates = [session.region_name, *(lab.region for lab in LABS), *configured_regions(), *extra]
     return [region for region in dict.fromkeys(candidates) if region]
 
 

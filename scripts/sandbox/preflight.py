@@ -32,7 +32,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import assembly, deploy_day, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
-from stacks.config import loop_stage_names
+from stacks.config import cdk_json_context, load_stage_config, loop_stage_names
 from stacks.cost_model import PriceMissingError, render, total
 from stacks.labs import LABS, Lab, lab_named
 
@@ -152,6 +152,23 @@ def check_bootstrap(pre: Preflight, needs: assembly.StackNeeds) -> None:
         pre.add("ok", f"CDK bootstrap: version {found} in {pre.region} (needs {needs.bootstrap_version} or newer)")
 
 
+def check_other_regions(pre: Preflight, needs: assembly.StackNeeds) -> None:
+    """A lab of stacks in several regions (multi-region-failover) needs the CDK bootstrap in each.
+
+    The regions come from the stage's section, as the app builder reads them; the stacks share
+    one synthesizer, so the qualifier and the bootstrap version needed are the same.
+    """
+    if not pre.lab.stacks:
+        return
+    config = load_stage_config({**cdk_json_context(), "stage": pre.stage})
+    home = pre.region
+    for region in pre.lab.regions(config.sections[pre.lab.package]):
+        if region != home:
+            pre.region = region
+            check_bootstrap(pre, needs)
+    pre.region = home
+
+
 def check_stack_state(pre: Preflight) -> None:
     lab = pre.lab
     stack = _describe_stack(pre.session, pre.region, lab.stack_id)
@@ -261,6 +278,7 @@ def run_preflight(
     if pre.failed:
         return pre.findings
     check_bootstrap(pre, needs)
+    check_other_regions(pre, needs)
     check_stack_state(pre)
     check_billing_alarm(pre)
     if template_for is not None:

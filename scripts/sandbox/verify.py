@@ -22,6 +22,7 @@ from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import drift, preflight
 from scripts.sandbox.checks import CheckResult, Waiter
 from scripts.stack_outputs import OneLineParser, ScriptError, run, stack_outputs
+from stacks.config import cdk_json_context, load_stage_config
 from stacks.labs import Lab
 
 
@@ -55,6 +56,15 @@ def verify(lab: Lab, stage: str, session: Any, wait: Waiter, out: TextIO) -> int
     return 1 if failed else 0
 
 
+def home_region(lab: Lab, stage: str) -> str | None:
+    """Where the lab's front-door stack (`lab.stack_id`) runs: the lab's pinned region, the region
+    its stage section gives it (a multi-region lab), or None (the caller's default region)."""
+    if not lab.stacks:
+        return lab.region
+    config = load_stage_config({**cdk_json_context(), "stage": stage})
+    return lab.stack_regions(config.sections[lab.package])[lab.stack_id]
+
+
 def parse_args(argv: Sequence[str] | None) -> Any:
     parser = OneLineParser(prog="python -m scripts.sandbox.verify", description=__doc__.splitlines()[0])
     preflight.add_lab_arguments(parser)
@@ -66,7 +76,7 @@ def parse_args(argv: Sequence[str] | None) -> Any:
 def main(argv: Sequence[str] | None = None, *, session: Any = None, wait: Waiter | None = None) -> int:
     args = parse_args(argv)
     lab: Lab = args.lab
-    session = session or aws_session(lab.region)
+    session = session or aws_session(home_region(lab, args.stage))
     if session.region_name is None:
         raise ScriptError(NO_REGION)
     return verify(lab, args.stage, session, wait or Waiter(), sys.stdout)

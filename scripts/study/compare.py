@@ -151,9 +151,10 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def render(console: Console, result: Comparison) -> None:
+def render(console: Console, result: Comparison, *, stack_id: str | None = None) -> None:
+    """One stack's differences; a lab of several stacks renders each (`stack_id`)."""
     lab, base, other = result.lab, result.base, result.other
-    console.print(f"[bold]{lab.name}[/bold]: what {other} adds or changes against {base} ({lab.stack_id})")
+    console.print(f"[bold]{lab.name}[/bold]: what {other} adds or changes against {base} ({stack_id or lab.stack_id})")
     console.print(
         f"Monthly cost before usage (stacks/{lab.package}/cost.py): {base} {result.cost[0]:.2f} USD -> "
         f"{other} {result.cost[1]:.2f} USD"
@@ -192,9 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     lab = templates.lab_argument(args.lab)
     base, other = templates.stage_argument(args.base), templates.stage_argument(args.other)
-    old = templates.synthesize(base, [lab]).template_json(lab.stack_id)
-    new = templates.synthesize(other, [lab]).template_json(lab.stack_id)
-    render(output_console(), compare(lab, base, other, old, new))
+    old, new = templates.synthesize(base, [lab]), templates.synthesize(other, [lab])
+    console = output_console()
+    for stack_id in lab.stack_ids:
+        comparison = compare(lab, base, other, old.template_json(stack_id), new.template_json(stack_id))
+        render(console, comparison, stack_id=stack_id)
     return 0
 
 

@@ -52,15 +52,22 @@ HOW_TO_READ = (
 BLOCK = "diagram"
 
 
-def block(lab: Lab, template_of: Callable[[str], dict[str, Any]]) -> str:
-    """The guide's generated block: how to read the diagrams, then one per stage (`template_of(stage)`)."""
+def block(lab: Lab, template_of: Callable[[str, str], dict[str, Any]]) -> str:
+    """The guide's generated block: how to read the diagrams, then one per stage and stack
+    (`template_of(stage, stack_id)`); a lab of several stacks gets one heading per stack, by role."""
     parts = [
-        f"<!-- Written by `make diagram` (scripts/study/diagram.py) from the {lab.stack_id} templates. -->",
+        f"<!-- Written by `make diagram` (scripts/study/diagram.py) from the {', '.join(lab.stack_ids)} templates. -->",
         "",
         HOW_TO_READ,
     ]
     for stage in stage_names():
-        parts += ["", f"### Stage: {stage}", "", "```mermaid", mermaid(build(lab.name, template_of(stage))), "```"]
+        parts += ["", f"### Stage: {stage}"]
+        for spec in lab.stack_specs:
+            if lab.stacks:
+                part = "the global part (Route 53)" if spec.role == "global" else f"the {spec.role} region"
+                parts += ["", f"#### {spec.stack_id}: {part}"]
+            drawing = mermaid(build(lab.name, template_of(stage, spec.stack_id)))
+            parts += ["", "```mermaid", drawing, "```"]
     return "\n".join(parts)
 
 
@@ -129,8 +136,8 @@ def _text(text: str) -> str:
     return text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
-def _template(stages: dict[str, templates.StageTemplates], lab: Lab, stage: str) -> dict[str, Any]:
-    return stages[stage].template_json(lab.stack_id)
+def _template(stages: dict[str, templates.StageTemplates], stage: str, stack_id: str) -> dict[str, Any]:
+    return stages[stage].template_json(stack_id)
 
 
 def path_of(lab: Lab) -> Path:
@@ -148,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lab in labs:
         path = path_of(lab)
         try:
-            blocks = {BLOCK: block(lab, partial(_template, stages, lab))}
+            blocks = {BLOCK: block(lab, partial(_template, stages))}
             changed = rewrite(path, blocks, root=REPO_ROOT, check=args.check)
         except MarkerError as error:
             raise ScriptError(str(error)) from None

@@ -146,9 +146,20 @@ def outside_resources(template: dict[str, Any]) -> list[tuple[str, str, str]]:
     return found
 
 
-def render(console: Console, lab: Lab, stage: str, template: dict[str, Any], lines: Sequence[Line]) -> None:
+def render(
+    console: Console,
+    lab: Lab,
+    stage: str,
+    template: dict[str, Any],
+    lines: Sequence[Line],
+    *,
+    stack_id: str | None = None,
+    lab_rows: Sequence[Row] | None = None,
+) -> None:
+    """One stack's tables. A lab of several stacks renders each (`stack_id`); its cost lines are
+    claimed by the rows of all of them (`lab_rows`), since one cost model prices the whole lab."""
     rows = explain(lab, template, lines)
-    console.print(Text(f"{lab.name} ({lab.stack_id}), stage {stage}: {lab.title}", style="bold"))
+    console.print(Text(f"{lab.name} ({stack_id or lab.stack_id}), stage {stage}: {lab.title}", style="bold"))
     console.print(f"Guide sections: {'; '.join(lab.guide)}. {len(rows)} resources.")
     console.print(
         f"Costs: the lab's cost model (stacks/{lab.package}/cost.py), {PRICE_REGION} list prices as of "
@@ -158,7 +169,7 @@ def render(console: Console, lab: Lab, stage: str, template: dict[str, Any], lin
         in_tier = [row for row in rows if row.explanation.tier == tier]
         if in_tier:
             print_table(console, _table(f"{title} ({len(in_tier)})", in_tier, cdk=tier == "cdk"))
-    rest = unclaimed(rows, lines)
+    rest = unclaimed(rows if lab_rows is None else lab_rows, lines)
     if rest:
         console.print(
             "Cost lines no resource above claims: " + "; ".join(f"{line.item} {line.usd:.2f} USD" for line in rest)
@@ -214,8 +225,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     lab = templates.lab_argument(args.lab)
     stage = templates.stage_argument(args.stage)
     lines = cost_lines(lab, stage)
-    template = templates.load(stage, [lab], args.cdk_out).template_json(lab.stack_id)
-    render(output_console(), lab, stage, template, lines)
+    loaded = templates.load(stage, [lab], args.cdk_out)
+    by_stack = {stack_id: loaded.template_json(stack_id) for stack_id in lab.stack_ids}
+    lab_rows = [row for template in by_stack.values() for row in explain(lab, template, lines)]
+    console = output_console()
+    for stack_id, template in by_stack.items():
+        render(console, lab, stage, template, lines, stack_id=stack_id, lab_rows=lab_rows)
     return 0
 
 

@@ -104,8 +104,8 @@ def synthesize(stage: str, labs: Sequence[Lab] = LABS) -> StageTemplates:
 def read_cdk_out(directory: Path, stage: str, labs: Sequence[Lab]) -> StageTemplates:
     """The labs' templates from a cdk.out that `make synth` (or `cdk synth`) wrote for `stage`."""
     templates: dict[str, dict[str, Any]] = {}
-    for lab in labs:
-        path = directory / f"{lab.stack_id}.template.json"
+    for stack_id in (stack_id for lab in labs for stack_id in lab.stack_ids):
+        path = directory / f"{stack_id}.template.json"
         if not path.is_file():
             raise ScriptError(f"{path} not found: run `make synth STAGE={stage}` first, or leave out --cdk-out")
         template: dict[str, Any] = json.loads(path.read_text())
@@ -115,14 +115,18 @@ def read_cdk_out(directory: Path, stage: str, labs: Sequence[Lab]) -> StageTempl
                 f"{directory} holds stage {found or 'unknown'}, not {stage}: "
                 f"run `make synth STAGE={stage}` (prod: `make synth-all` writes cdk.out.prod)"
             )
-        templates[lab.stack_id] = template
+        templates[stack_id] = template
     return StageTemplates(name=stage, templates=templates)
 
 
 def stage_of(template: dict[str, Any]) -> str | None:
     """The `Stage` tag the app builder puts on every taggable resource."""
     for resource in template.get("Resources", {}).values():
-        tags = resource.get("Properties", {}).get("Tags")
+        properties = resource.get("Properties", {})
+        # Route 53 names its tag lists after the resource (HostedZoneTags, HealthCheckTags).
+        tags = next(
+            (properties[key] for key in ("Tags", "HostedZoneTags", "HealthCheckTags") if key in properties), None
+        )
         if isinstance(tags, list):
             for tag in tags:
                 if isinstance(tag, dict) and tag.get("Key") == "Stage" and isinstance(tag.get("Value"), str):

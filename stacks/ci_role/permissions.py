@@ -51,6 +51,7 @@ READ_ACTIONS: tuple[str, ...] = (
     "rds:DescribeDBProxies",
     "rds:DescribeDBSnapshots",
     "rds:DescribeOrderableDBInstanceOptions",
+    "route53:GetHealthCheckStatus",  # multi-region-failover's verify: is the primary's health check healthy
     "scheduler:GetSchedule",
     "secretsmanager:DescribeSecret",
     "sns:GetTopicAttributes",

@@ -26,37 +26,60 @@ def alert_topics(stack: cdk.Stack) -> list[AlertTopic]:
     return [construct for construct in stack.node.find_all() if isinstance(construct, AlertTopic)]
 
 
-def the_alert_topic(stage: SynthesizedStage, lab: Lab) -> tuple[cdk.Stack, AlertTopic]:
-    stack = stage.stacks[lab.stack_id]
-    (alerts,) = alert_topics(stack)
-    return stack, alerts
+def the_alert_topics(stage: SynthesizedStage, lab: Lab) -> list[tuple[str, cdk.Stack, AlertTopic]]:
+    """(stack id, stack, its one alert topic) for each of the lab's stacks that has alarms.
+
+    Most labs are one stack; a multi-region lab has a topic in each region (alarms notify
+    only a topic of their own region) and none in its global stack.
+    """
+    found = []
+    for stack_id in lab.stack_ids:
+        stack = stage.stacks[stack_id]
+        topics = alert_topics(stack)
+        assert len(topics) <= 1, f"{stack_id}: more than one alert topic"
+        found += [(stack_id, stack, alerts) for alerts in topics]
+    assert found, f"{lab.name}: no alert topic in any of its stacks"
+    return found
 
 
 def logical_id(stack: cdk.Stack, construct: Any) -> str:
     return stack.get_logical_id(construct.node.default_child)
 
 
-def subscribed(stage: SynthesizedStage, lab: Lab) -> tuple[dict[str, Any], str, str]:
-    """The template, and the logical ids of the topic and its subscription's dead-letter queue."""
-    stack, alerts = the_alert_topic(stage, lab)
-    assert alerts.delivery_failures is not None, "an e-mail is configured: the subscription has its queue"
-    return (
-        stage.template_json(lab.stack_id),
-        logical_id(stack, alerts.topic),
-        logical_id(stack, alerts.delivery_failures),
-    )
+def subscribed(stage: SynthesizedStage, lab: Lab) -> list[tuple[dict[str, Any], str, str]]:
+    """Per alert topic: the template, and the logical ids of the topic and its subscription's dead-letter queue."""
+    found = []
+    for stack_id, stack, alerts in the_alert_topics(stage, lab):
+        assert alerts.delivery_failures is not None, "an e-mail is configured: the subscription has its queue"
+        found.append(
+            (
+                stage.template_json(stack_id),
+                logical_id(stack, alerts.topic),
+                logical_id(stack, alerts.delivery_failures),
+            )
+        )
+    return found
 
 
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_each_lab_with_an_alarm_e_mail_has_one_alert_topic(lab: Lab, sandbox: SynthesizedStage) -> None:
-    assert len(alert_topics(sandbox.stacks[lab.stack_id])) == 1
+    # One per stack that has alarms (the_alert_topics checks at most one each); a lab of one stack: one.
+    topics = the_alert_topics(sandbox, lab)
+    assert len(topics) == (1 if len(lab.stack_ids) == 1 else len(topics))
+    for stack_id, _, _ in topics:
+        alarms = resources_of_type(sandbox.template_json(stack_id), "AWS::CloudWatch::Alarm")
+        assert alarms, f"{stack_id} has an alert topic but no alarm"
 
 
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_an_undeliverable_alert_is_kept_in_the_subscriptions_dead_letter_queue(
     lab: Lab, all_options: SynthesizedStage
 ) -> None:
-    template, topic_id, queue_id = subscribed(all_options, lab)
+    for template, topic_id, queue_id in subscribed(all_options, lab):
+        check_subscription(template, topic_id, queue_id, all_options.config.sections[lab.package].alarm_email)  # type: ignore[attr-defined]
+
+
+def check_subscription(template: dict[str, Any], topic_id: str, queue_id: str, email: str) -> None:
     (subscription,) = [
         resource
         for resource in resources_of_type(template, "AWS::SNS::Subscription").values()
@@ -64,7 +87,7 @@ def test_an_undeliverable_alert_is_kept_in_the_subscriptions_dead_letter_queue(
     ]
     queue = template["Resources"][queue_id]
     assert subscription["Properties"]["Protocol"] == "email"
-    assert subscription["Properties"]["Endpoint"] == all_options.config.sections[lab.package].alarm_email  # type: ignore[attr-defined]
+    assert subscription["Properties"]["Endpoint"] == email
     assert subscription["Properties"]["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": [queue_id, "Arn"]}}
     assert queue["Properties"]["SqsManagedSseEnabled"] is True
     assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
@@ -72,7 +95,11 @@ def test_an_undeliverable_alert_is_kept_in_the_subscriptions_dead_letter_queue(
 
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_only_the_topic_may_send_to_the_dead_letter_queue(lab: Lab, all_options: SynthesizedStage) -> None:
-    template, topic_id, queue_id = subscribed(all_options, lab)
+    for template, topic_id, queue_id in subscribed(all_options, lab):
+        check_queue_policy(template, topic_id, queue_id)
+
+
+def check_queue_policy(template: dict[str, Any], topic_id: str, queue_id: str) -> None:
     (policy,) = [
         resource
         for resource in resources_of_type(template, "AWS::SQS::QueuePolicy").values()
@@ -91,13 +118,13 @@ def test_without_an_e_mail_there_is_no_subscription_and_no_warning_of_its_own(
     lab: Lab, each_stage: SynthesizedStage
 ) -> None:
     assert each_stage.config.sections[lab.package].alarm_email is None  # type: ignore[attr-defined]
-    stack, alerts = the_alert_topic(each_stage, lab)
-    assert alerts.delivery_failures is None
-    topic_id = logical_id(stack, alerts.topic)
-    subscriptions = resources_of_type(each_stage.template_json(lab.stack_id), "AWS::SNS::Subscription")
-    assert [s for s in subscriptions.values() if s["Properties"]["TopicArn"] == {"Ref": topic_id}] == []
-    # The synth's one line names the lab (app.py prints alarm_email_note), not a warning per topic
-    assert not [m for messages in each_stage.warnings(lab.stack_id).values() for m in messages if "alarm_email" in m]
+    for stack_id, stack, alerts in the_alert_topics(each_stage, lab):
+        assert alerts.delivery_failures is None
+        topic_id = logical_id(stack, alerts.topic)
+        subscriptions = resources_of_type(each_stage.template_json(stack_id), "AWS::SNS::Subscription")
+        assert [s for s in subscriptions.values() if s["Properties"]["TopicArn"] == {"Ref": topic_id}] == []
+        # The synth's one line names the lab (app.py prints alarm_email_note), not a warning per topic
+        assert not [m for messages in each_stage.warnings(stack_id).values() for m in messages if "alarm_email" in m]
     assert lab.package in labs_without_alarm_email(each_stage.config)
 
 
@@ -116,8 +143,9 @@ def test_with_every_e_mail_set_there_is_no_line(all_options: SynthesizedStage) -
 
 @pytest.mark.parametrize("lab", LABS_WITH_EMAIL, ids=lambda lab: lab.name)
 def test_with_an_e_mail_synth_does_not_warn(lab: Lab, all_options: SynthesizedStage) -> None:
-    warnings = all_options.warnings(lab.stack_id)
-    assert [message for messages in warnings.values() for message in messages if "alarm_email" in message] == []
+    for stack_id in lab.stack_ids:
+        warnings = all_options.warnings(stack_id)
+        assert [message for messages in warnings.values() for message in messages if "alarm_email" in message] == []
 
 
 # The one grant CDK writes itself: the SnsTopic target of the findings rule grants its role with
@@ -128,15 +156,15 @@ CDK_WRITTEN_KEY_GRANTS = {("SecurityBaseline", "FindingsPublisherRoleDefaultPoli
 def key_grants(stage: SynthesizedStage) -> list[tuple[str, str, list[str]]]:
     """(stack id, policy logical id, actions) of every IAM statement on an alert topic's key."""
     found = []
-    for lab in LABS:
-        stack = stage.stacks[lab.stack_id]
-        template = stage.template_json(lab.stack_id)
+    for stack_id in (stack_id for lab in LABS for stack_id in lab.stack_ids):
+        stack = stage.stacks[stack_id]
+        template = stage.template_json(stack_id)
         keys = [{"Fn::GetAtt": [logical_id(stack, alerts.key), "Arn"]} for alerts in alert_topics(stack)]
         for policy_id, policy in resources_of_type(template, "AWS::IAM::Policy").items():
             for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
                 if statement["Resource"] in keys:
                     actions = statement["Action"]
-                    found.append((lab.stack_id, policy_id, [actions] if isinstance(actions, str) else actions))
+                    found.append((stack_id, policy_id, [actions] if isinstance(actions, str) else actions))
     return found
 
 

@@ -17,8 +17,8 @@ RESOURCE_TYPE = re.compile(r"AWS::\w+::\w+")
 
 
 def unsupported(lab: Lab, sandbox: SynthesizedStage) -> set[str]:
-    template = sandbox.template_json(lab.stack_id)
-    types = {resource["Type"] for resource in template["Resources"].values()}
+    templates = [sandbox.template_json(stack_id) for stack_id in lab.stack_ids]
+    types = {resource["Type"] for template in templates for resource in template["Resources"].values()}
     return {kind for kind in types if not supported(kind, checked_in_types())}
 
 

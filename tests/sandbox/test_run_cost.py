@@ -7,7 +7,7 @@ import pytest
 from scripts.sandbox import run_cost
 from scripts.sandbox.lab_cost import monthly_lines
 from stacks.cost_model import total
-from stacks.labs import lab_named
+from stacks.labs import LABS, lab_named
 
 
 def test_an_hour_is_a_730th_of_the_month() -> None:
@@ -20,7 +20,7 @@ def test_an_hour_is_a_730th_of_the_month() -> None:
 def test_prints_each_lab_and_the_total(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cost.main(["--hours", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 11
+    assert len(lines) == len(LABS) + 1  # one per lab, then the total
     assert lines[-1].split()[:2] == ["every", "lab"]
     assert lines[-1].endswith("USD for 1 h of stage sandbox")
 

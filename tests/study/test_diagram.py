@@ -22,7 +22,7 @@ def test_committed_guide_holds_the_diagrams_of_the_current_templates(
 ) -> None:
     # Only the generated block is compared: the guide's hand-written text is not the diagram's business.
     stages = {stage.name: stage for stage in (sandbox, prod)}
-    expected = diagram.block(lab, lambda stage: stages[stage].template_json(lab.stack_id))
+    expected = diagram.block(lab, lambda stage, stack_id: stages[stage].template_json(stack_id))
     path = diagram.path_of(lab)
     committed = generated_blocks.read(path.read_text(), diagram.BLOCK, where=lab.guide_page)
     assert committed == expected, f"{path.name} does not match the {lab.stack_id} templates: run make diagram"
@@ -123,22 +123,23 @@ EDGE_KINDS = frozenset(
 def test_every_resource_is_a_node_folded_into_one_an_edge_or_in_the_note(
     lab: Lab, each_stage: SynthesizedStage
 ) -> None:
-    template = each_stage.template_json(lab.stack_id)
-    drawing = build(lab.name, template)
-    drawn = set(drawing.nodes) | {child for node in drawing.nodes.values() for child in node.folded}
-    written = "\n".join(drawing.note) + "\n".join(group.label for group in drawing.groups.values())
-    lost = [
-        logical_id
-        for logical_id, resource in template["Resources"].items()
-        if logical_id not in drawn and logical_id not in written and resource["Type"] not in EDGE_KINDS
-    ]
-    assert lost == []
+    for stack_id in lab.stack_ids:
+        template = each_stage.template_json(stack_id)
+        drawing = build(lab.name, template)
+        drawn = set(drawing.nodes) | {child for node in drawing.nodes.values() for child in node.folded}
+        written = "\n".join(drawing.note) + "\n".join(group.label for group in drawing.groups.values())
+        lost = [
+            logical_id
+            for logical_id, resource in template["Resources"].items()
+            if logical_id not in drawn and logical_id not in written and resource["Type"] not in EDGE_KINDS
+        ]
+        assert lost == [], stack_id
 
 
 def test_mermaid_text_is_well_formed(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:
     for stage in (sandbox, prod):
-        for lab in LABS:
-            text = diagram.mermaid(build(lab.name, stage.template_json(lab.stack_id)))
+        for lab, stack_id in [(each, stack_id) for each in LABS for stack_id in each.stack_ids]:
+            text = diagram.mermaid(build(lab.name, stage.template_json(stack_id)))
             opened = len(re.findall(r"^\s*subgraph ", text, re.MULTILINE))
             assert opened == len(re.findall(r"^\s*end$", text, re.MULTILINE))
             for line in text.splitlines()[1:]:
@@ -281,11 +282,29 @@ def test_a_resource_naming_itself_draws_no_edge() -> None:
 
 def test_the_block_says_how_to_read_it_and_holds_one_diagram_per_stage() -> None:
     lab = lab_named("billing-alarm")
-    block = diagram.block(lab, lambda stage: template(Topic=("AWS::SNS::Topic", {})))
+    block = diagram.block(lab, lambda stage, stack_id: template(Topic=("AWS::SNS::Topic", {})))
     assert block.startswith("<!-- Written by `make diagram`")
     assert diagram.HOW_TO_READ in block
     assert block.count("```mermaid") == 2
     assert re.findall(r"^### Stage: (\w+)$", block, re.MULTILINE) == ["sandbox", "prod"]
+
+
+def test_a_lab_of_several_stacks_has_one_diagram_per_stack_under_its_role_in_each_stage() -> None:
+    lab = lab_named("multi-region-failover")
+    asked: list[tuple[str, str]] = []
+
+    def template_of(stage: str, stack_id: str) -> dict[str, Any]:
+        asked.append((stage, stack_id))
+        return template(Topic=("AWS::SNS::Topic", {}))
+
+    block = diagram.block(lab, template_of)
+    assert block.count("```mermaid") == 6
+    assert re.findall(r"^#### (\w+): (.+)$", block, re.MULTILINE)[:3] == [
+        ("MultiRegionFailoverPrimary", "the primary region"),
+        ("MultiRegionFailoverSecondary", "the secondary region"),
+        ("MultiRegionFailover", "the global part (Route 53)"),
+    ]
+    assert asked == [(stage, stack_id) for stage in ("sandbox", "prod") for stack_id in lab.stack_ids]
 
 
 def test_make_diagram_keeps_the_hand_written_text_of_a_guide(tmp_path: Path) -> None:
@@ -296,7 +315,7 @@ def test_make_diagram_keeps_the_hand_written_text_of_a_guide(tmp_path: Path) -> 
     page.write_text(
         f"{hand_written}{generated_blocks.begin('diagram')}\nold\n{generated_blocks.end('diagram')}\nAfter.\n"
     )
-    new = diagram.block(lab, lambda stage: template(Topic=("AWS::SNS::Topic", {})))
+    new = diagram.block(lab, lambda stage, stack_id: template(Topic=("AWS::SNS::Topic", {})))
     assert generated_blocks.rewrite(page, {diagram.BLOCK: new}, root=tmp_path, check=False)
     text = page.read_text()
     assert text.startswith(hand_written)

@@ -22,7 +22,11 @@ from tests.study.conftest import printed
 @pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
 def test_every_resource_type_of_every_lab_has_an_explanation(lab: Lab, each_stage: SynthesizedStage) -> None:
     # Given the lab's template in this stage; Then every resource type in it has its line in the table.
-    missing = explain.unexplained(lab, each_stage.template_json(lab.stack_id))
+    missing = {
+        kind: logical_id
+        for stack_id in lab.stack_ids
+        for kind, logical_id in explain.unexplained(lab, each_stage.template_json(stack_id)).items()
+    }
     lines = "\n".join(missing_line(resource_type, lab.guide) for resource_type in missing)
     assert missing == {}, (
         f"{lab.stack_id} ({each_stage.name}) holds resource types with no explanation "
@@ -33,9 +37,12 @@ def test_every_resource_type_of_every_lab_has_an_explanation(lab: Lab, each_stag
 
 @pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
 def test_every_cost_line_of_the_lab_belongs_to_a_resource(lab: Lab, each_stage: SynthesizedStage) -> None:
-    template = each_stage.template_json(lab.stack_id)
     lines = explain.cost_lines(lab, each_stage.name)
-    rest = explain.unclaimed(explain.explain(lab, template, lines), lines)
+    # A lab of several stacks: its cost model prices them all, so the rows of all its stacks claim the lines.
+    rows = [
+        row for stack_id in lab.stack_ids for row in explain.explain(lab, each_stage.template_json(stack_id), lines)
+    ]
+    rest = explain.unclaimed(rows, lines)
     assert rest == [], (
         f"no resource of {lab.stack_id} claims these lines of stacks/{lab.package}/cost.py: "
         f"{[line.item for line in rest]}; add a word of the line to the cost list of its resource type "
@@ -50,7 +57,12 @@ def test_every_lab_entry_of_the_table_names_a_lab_and_finds_a_resource(
     stale = []
     for lab_name, entries in catalog().labs.items():
         lab = lab_named(lab_name)
-        ids = [i for stage in (sandbox, prod) for i in resources(stage.template_json(lab.stack_id))]
+        ids = [
+            i
+            for stage in (sandbox, prod)
+            for stack_id in lab.stack_ids
+            for i in resources(stage.template_json(stack_id))
+        ]
         stale += [f"[labs.{lab_name}] {key}" for key in entries if not any(matches(i, key) for i in ids)]
     assert stale == [], f"entries of {TABLE_NAME} that match no resource any more: rename or remove them"
 

@@ -18,10 +18,12 @@ def test_one_lab_synthesized_alone_has_the_template_it_has_in_the_whole_app(sand
 
     The smallest lab keeps this one extra synth to a second or two.
     """
-    lab = min(LABS, key=lambda lab: len(sandbox.template_json(lab.stack_id)["Resources"]))
+    size = {lab.name: sum(len(sandbox.template_json(s)["Resources"]) for s in lab.stack_ids) for lab in LABS}
+    lab = min(LABS, key=lambda lab: size[lab.name])
     alone = templates.synthesize("sandbox", [lab])
-    assert list(alone.templates) == [lab.stack_id]
-    assert alone.template_json(lab.stack_id) == sandbox.template_json(lab.stack_id)
+    assert list(alone.templates) == list(lab.stack_ids)
+    for stack_id in lab.stack_ids:
+        assert alone.template_json(stack_id) == sandbox.template_json(stack_id)
 
 
 def test_the_stage_of_a_template_is_its_stage_tag(sandbox: SynthesizedStage, prod: SynthesizedStage) -> None:
