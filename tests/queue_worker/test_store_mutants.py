@@ -108,9 +108,10 @@ def test_a_connection_that_keeps_failing_is_reported_by_the_error_s_name(jitter:
     assert result.failed == {r.key: "EndpointConnectionError after 5 attempt(s)" for r in batch}
 
 
-def test_an_error_without_a_code_is_reported_as_a_client_error(jitter: TopOfRange) -> None:
+@pytest.mark.parametrize("response", [{"Error": {"Message": "?"}}, {}], ids=["no-code", "no-error"])
+def test_an_error_without_a_code_is_reported_as_a_client_error(jitter: TopOfRange, response: Any) -> None:
     batch = readings(1)
-    client = FakeClient([ClientError({"Error": {"Message": "?"}}, "BatchWriteItem")])
+    client = FakeClient([ClientError(response, "BatchWriteItem")])
     result = store.write_readings(batch, table_name="T", client=client, sleep=lambda _: pytest.fail("retried"))
     assert result.failed == {batch[0].key: "ClientError after 1 attempt(s)"}
 
