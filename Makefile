@@ -194,4 +194,4 @@ compare: $(DEV_STAMP) $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.study.compare --lab "$(LAB)"
 
 clean:
-	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache .mutate

@@ -12,8 +12,8 @@ for a mutant, in one worker by default (MUTATE_JOBS): the machine may be shared.
 mutmut names a mutant after its module as the tests import it, and the tests import
 `queue_worker.store`, not `lambda_src.queue_worker.store` (pytest puts lambda_src/ on the
 path, as Lambda does). So each module runs in a scratch copy of the repository, .mutate/<module>/,
-with lambda_src/ copied to src/ (the layout mutmut knows) and its settings in a setup.cfg there.
-The repository itself is never mutated.
+with lambda_src/ copied to src/ (the layout mutmut knows; the mutated lambda_src/ is a link to
+it) and its settings in a setup.cfg there. The repository itself is never mutated.
 
 It prints per module: mutants, killed, survived, timed out, equivalent, score, then each
 survivor with its one-line change (`mutmut show NAME` in the scratch folder shows it whole).
@@ -52,7 +52,7 @@ MODULES: Mapping[str, str] = {
     "thumbnailer/resize.py": "tests/s3_events",
 }
 # What the lab tests import besides lambda_src (linked into the scratch copy, which mutmut copies).
-ALSO_COPY = ("scripts", "stacks", "app.py", "cdk.json")
+ALSO_COPY = ("scripts", "stacks", "docs", "app.py", "cdk.json")
 # tests/conftest.py puts every test of a synthesized app in this xdist group: those read
 # templates (and need lambda_src/ as asset folders), never the functions' code.
 DESELECT_SYNTH = ["-m", "not xdist_group"]
@@ -171,6 +171,9 @@ def prepare_scratch(module: str, tests: str) -> Path:
         lines.append(f"{key} =")
         lines.extend(f"    {value}" for value in values)
     (scratch / "setup.cfg").write_text("\n".join(lines) + "\n")
+    # Tests that start the handler in a subprocess name lambda_src/ by path: there it is the mutated copy.
+    (scratch / "mutants").mkdir()
+    (scratch / "mutants" / "lambda_src").symlink_to("src")
     return scratch
 
 
