@@ -6,6 +6,11 @@ length: one user_id length exercised one case in three. Field names are clipped 
 
 from __future__ import annotations
 
+import base64
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from orders_api import logic
@@ -72,3 +77,49 @@ def test_the_fifth_field_is_named_and_the_sixth_is_not() -> None:
 def test_an_invalid_request_without_names_says_so() -> None:
     error = logic.invalid_request([])
     assert (error.status, error.message, error.fields) == (400, "invalid request", {})
+
+
+def test_a_page_token_is_compact_json_in_base64() -> None:
+    token = logic.encode_page_token(key_for("alice"))
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert raw == f'["alice","{CREATED_AT}","{ORDER_ID}"]'.encode()
+
+
+def test_a_refused_deletion_says_which_orders_can_go() -> None:
+    assert logic.deletion_refused("paid").body() == {
+        "message": "an order that is paid cannot be deleted",
+        "fields": {"order_id": "only orders that are pending or cancelled can be deleted"},
+    }
+    assert logic.deletion_refused("paid").status == 409
+
+
+def test_an_api_error_reads_as_its_message() -> None:
+    # Logged as str(error) where it is caught
+    assert str(logic.order_not_found()) == "no order with this order_id"
+
+
+def test_a_body_that_is_not_an_object_has_the_exact_message() -> None:
+    with pytest.raises(logic.ApiError) as refused:
+        logic.parse_json("[1]")
+    assert refused.value.body() == {"message": "the body must be a JSON object", "fields": {"body": "a JSON object"}}
+
+
+def test_a_body_in_bytes_that_is_not_utf8_is_read_with_replacement_characters() -> None:
+    # Bytes are decoded leniently: the bad byte becomes U+FFFD, which the field checks then refuse.
+    assert logic.parse_json(b'{"user_id": "al\xffce"}') == {"user_id": "al\ufffdce"}
+
+
+@pytest.fixture
+def local_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone is 5 hours west of UTC (Lambda's is UTC; `make api-local`'s may not be)."""
+    monkeypatch.setenv("TZ", "EST+05")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("local_time_zone")
+def test_timestamps_are_utc_whatever_the_machine_s_time_zone() -> None:
+    moment = datetime(2026, 5, 1, 14, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert logic.timestamp(moment) == "2026-05-01T12:00:00.000000Z"
