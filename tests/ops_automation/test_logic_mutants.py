@@ -127,9 +127,9 @@ def test_the_report_is_exactly_subject_then_sections() -> None:
     )
 
 
-@pytest.mark.parametrize("counts", [{"done": 1}, {"skipped": 1}, {"failed": 1}])
-def test_nothing_to_do_is_said_only_when_the_run_had_nothing(counts: dict[str, int]) -> None:
-    assert "Nothing to do." not in summary_with(**counts).message()
+@pytest.mark.parametrize(("done", "skipped", "failed"), [(1, 0, 0), (0, 1, 0), (0, 0, 1)])
+def test_nothing_to_do_is_said_only_when_the_run_had_nothing(done: int, skipped: int, failed: int) -> None:
+    assert "Nothing to do." not in summary_with(done=done, skipped=skipped, failed=failed).message()
 
 
 def test_an_empty_report_is_exactly_its_subject_and_nothing_to_do() -> None:

@@ -137,11 +137,11 @@ def test_neither_access_key_details_nor_an_instance_profile_arn_names_no_role() 
     assert str(raised.value) == "the finding names no role: no AssumedRole user name and no instance profile"
 
 
-def test_a_finding_without_service_details_is_still_a_finding() -> None:
+@pytest.mark.parametrize("service", [None, "n/a"])
+def test_a_finding_without_service_details_is_still_a_finding(service: Any) -> None:
     # service (archived, additionalInfo) is optional to the rules: only its flags can ignore a finding.
-    for service in (None, "n/a"):
-        event = changed(lambda e, service=service: e["detail"].update(service=service))
-        assert parse_finding(event, ACCOUNT).role_name == "web-server-role"
+    event = changed(lambda e: e["detail"].update(service=service))
+    assert parse_finding(event, ACCOUNT).role_name == "web-server-role"
 
 
 @pytest.mark.parametrize(
