@@ -174,6 +174,8 @@ def prepare_scratch(module: str, tests: str) -> Path:
     # Tests that start the handler in a subprocess name lambda_src/ by path: there it is the mutated copy.
     (scratch / "mutants").mkdir()
     (scratch / "mutants" / "lambda_src").symlink_to("src")
+    # The built layers, read as they are (tests/s3_events/test_layer.py): linked, not copied.
+    (scratch / "mutants" / "build").symlink_to(REPO_ROOT / "build")
     return scratch
 
 
