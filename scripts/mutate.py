@@ -51,8 +51,8 @@ MODULES: Mapping[str, str] = {
     "orders_api/validation.py": "tests/serverless_api",
     "thumbnailer/resize.py": "tests/s3_events",
 }
-# What the lab tests import besides lambda_src (linked into the scratch copy, which mutmut copies).
-ALSO_COPY = ("scripts", "stacks", "docs", "app.py", "cdk.json")
+# lambda_src/ is copied to src/; mutmut copies tests/ and pyproject.toml itself.
+OWN_COPIES = frozenset({"lambda_src", "tests", "pyproject.toml"})
 # tests/conftest.py puts every test of a synthesized app in this xdist group: those read
 # templates (and need lambda_src/ as asset folders), never the functions' code.
 DESELECT_SYNTH = ["-m", "not xdist_group"]
@@ -156,12 +156,14 @@ def prepare_scratch(module: str, tests: str) -> Path:
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     shutil.copytree(REPO_ROOT / "lambda_src", scratch / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("tests", "pyproject.toml", *ALSO_COPY):
+    also_copy = sorted(tracked_top_level() - OWN_COPIES)
+    for name in ("tests", "pyproject.toml", *also_copy):
         (scratch / name).symlink_to(REPO_ROOT / name)
     settings = {
         "source_paths": ["src"],
         "only_mutate": [f"src/{module}"],
-        "also_copy": list(ALSO_COPY),
+        # The rest of the repository as committed: the lab tests read scripts, stacks, docs, pins ...
+        "also_copy": also_copy,
         # One process: the per-mutant runs are already parallel (MUTATE_JOBS).
         "pytest_add_cli_args": ["-n", "0", "-p", "no:cacheprovider"],
         "pytest_add_cli_args_test_selection": [tests, *DESELECT_SYNTH],
@@ -177,6 +179,12 @@ def prepare_scratch(module: str, tests: str) -> Path:
     # The built layers, read as they are (tests/s3_events/test_layer.py): linked, not copied.
     (scratch / "mutants" / "build").symlink_to(REPO_ROOT / "build")
     return scratch
+
+
+def tracked_top_level() -> set[str]:
+    """The files and folders at the top of the repository that git tracks (no .venv, no build)."""
+    listed = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    return {line.split("/", 1)[0] for line in listed.splitlines() if line}
 
 
 def mutmut(scratch: Path, *args: str) -> str:
