@@ -113,3 +113,21 @@ def test_the_largest_thumbnail_is_as_sharp_as_a_resize_of_the_full_image() -> No
     thumbnail = Image.open(io.BytesIO(largest.data)).convert("RGB")
     difference = sum(ImageStat.Stat(ImageChops.difference(thumbnail, reference)).mean) / 3
     assert difference < 12
+
+
+def test_a_12_mp_photo_is_decoded_at_a_quarter_of_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a 4000 x 3000 photo, and a spy on what each thumbnail is resized from
+    data = sample_jpeg(4000, 3000)
+    sources: list[tuple[int, int]] = []
+    original = Image.Image.resize
+
+    def resize_spy(image: Image.Image, *args: object, **kwargs: object) -> Image.Image:
+        sources.append(image.size)
+        return original(image, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image.Image, "resize", resize_spy)
+    # When it becomes thumbnails
+    resize.make_thumbnails(data, Settings())
+    # Then libjpeg decoded it at 1/4 scale (the smallest at least 512 px on its long side):
+    # 1000 x 750, a sixteenth of the pixels of a full decode.
+    assert sources == [(1000, 750)] * 3
