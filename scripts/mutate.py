@@ -56,6 +56,10 @@ OWN_COPIES = frozenset({"lambda_src", "tests", "pyproject.toml"})
 # tests/conftest.py puts every test of a synthesized app in this xdist group: those read
 # templates (and need lambda_src/ as asset folders), never the functions' code.
 DESELECT_SYNTH = ["-m", "not xdist_group"]
+# The benchmarks' tests divide by measured time, and inside mutmut's forked workers the clocks
+# can read no time passed (test_bench_counts_thumbnails_per_second: ZeroDivisionError), which
+# would count as a kill of whatever mutant was switched on. They test the bench, not the logic.
+DESELECT_BENCH = ["-k", "not bench"]
 
 KILLED = frozenset({"killed", "caught by type check", "segfault"})
 TIMED_OUT = frozenset({"timeout"})
@@ -166,7 +170,7 @@ def prepare_scratch(module: str, tests: str) -> Path:
         "also_copy": also_copy,
         # One process: the per-mutant runs are already parallel (MUTATE_JOBS).
         "pytest_add_cli_args": ["-n", "0", "-p", "no:cacheprovider"],
-        "pytest_add_cli_args_test_selection": [tests, *DESELECT_SYNTH],
+        "pytest_add_cli_args_test_selection": [tests, *DESELECT_SYNTH, *DESELECT_BENCH],
     }
     lines = ["[mutmut]"]
     for key, values in settings.items():
