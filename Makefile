@@ -83,6 +83,7 @@ help:
 	@echo "make setup [INSTALLER=pip]  the venv and pinned packages (uv by default), the CLI, the layers"
 	@echo "make snapshot-update     rewrite the template snapshots after an intended change"
 	@echo "make bench [BENCH_ARGS=\"--runs 1\"]  medians: cold set-up (uv, pip), test suite, make synth, each lab's synth/test LAB=, labs' own benches"
+	@echo "make mutate [MUTANTS=50] mutation testing (mutmut) of the Lambda logic modules: a score per module"
 	@echo "make api-local [API_PORT=3000]  the serverless-api lab's orders API on 127.0.0.1, offline"
 	@echo "make pymysql-layer       build the db-lambda layer (pymysql + the RDS CA bundle) into build/pymysql-layer/"
 	@echo "make pillow-layer        build the s3-events function's Pillow layer (arm64, Python 3.14) into build/pillow-layer/"
@@ -226,6 +227,13 @@ bench: $(DEV_STAMP) $(SYNTH_DEPS)
 	$(VENV)/bin/python -m scripts.s3_events.bench
 	$(VENV)/bin/python -m scripts.serverless_api.bench
 
+# Mutation testing of the Lambda functions' logic modules against their lab tests (scripts/mutate.py):
+# a benchmark, not part of `make test`. MUTANTS=50 samples that many per module, spread over each
+# file (default: every mutant); MUTATE_JOBS=2 runs two mutants at once (default: one).
+.PHONY: mutate
+mutate: $(DEV_STAMP)
+	$(VENV)/bin/python -m scripts.mutate $(if $(MUTANTS),--mutants $(MUTANTS)) $(if $(MUTATE_JOBS),--jobs $(MUTATE_JOBS))
+
 # The serverless-api lab's handler against an in-memory DynamoDB (moto): curl it offline.
 API_PORT ?= 3000
 api-local: $(DEV_STAMP)
@@ -322,4 +330,4 @@ rehearse-ci: $(DEV_STAMP) $(SYNTH_DEPS) $(REHEARSE_STAMP)
 	$(VENV)/bin/python -m scripts.rehearse.run $(foreach lab,$(REHEARSE_CI_LABS),--lab $(lab))
 
 clean:
-	rm -rf $(VENV) $(REHEARSE_VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(REHEARSE_VENV) node_modules build cdk.out cdk.out.prod .pytest_cache .mypy_cache .ruff_cache .mutate

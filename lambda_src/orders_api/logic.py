@@ -80,12 +80,6 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def check_transition(current: str, target: str) -> None:
-    """Raises a 409 ApiError when an order in `current` may not move to `target`."""
-    if current not in TRANSITIONS.get(target, ()):
-        raise transition_refused(current, target)
-
-
 def transition_refused(current: str, target: str) -> ApiError:
     allowed = [status for status, sources in TRANSITIONS.items() if current in sources]
     return ApiError(
