@@ -6,6 +6,7 @@ read wrongly, the sandbox's dry run would take real snapshots and stop real inst
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ops_chores import handler
 from ops_chores.logic import (
+    MAX_OWNER_TAGS,
     MAX_SUBJECT,
     ConfigurationError,
     InvalidEventError,
@@ -84,6 +86,23 @@ def test_a_scheduled_time_without_zone_is_refused_with_the_exact_message() -> No
     with pytest.raises(InvalidEventError) as refused:
         parse_run({"scheduled_time": "2024-05-01T02:00:00"}, Settings(), NOW)
     assert str(refused.value) == "scheduled_time must include a time zone (Z or +HH:MM)"
+
+
+def test_the_scheduled_time_is_read_as_the_scheduler_writes_it_with_an_upper_case_z() -> None:
+    # EventBridge Scheduler's <aws.scheduler.scheduled-time> ends in "Z" (Scheduler user guide,
+    # "Adding context attributes"); the function reads exactly that and refuses what it never sends.
+    with pytest.raises(InvalidEventError) as refused:
+        parse_run({"scheduled_time": "2024-05-01T02:00:00z"}, Settings(), NOW)
+    assert str(refused.value) == "scheduled_time must be an ISO-8601 date and time, e.g. 2024-05-01T02:00:00Z"
+
+
+def test_owner_tags_may_fill_what_ec2_leaves_after_the_guide_s_three() -> None:
+    # EC2 allows 50 tags per resource (EC2 User Guide, "Tag restrictions"); the guide's three come on top.
+    at_limit = {f"Key{number}": "v" for number in range(MAX_OWNER_TAGS)}
+    assert Settings.from_env({"OWNER_TAGS": json.dumps(at_limit)}).owner_tags == at_limit
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env({"OWNER_TAGS": json.dumps({**at_limit, "OneMore": "v"})})
+    assert str(refused.value).startswith(f"OWNER_TAGS has {MAX_OWNER_TAGS + 1} tag(s): use at most {MAX_OWNER_TAGS}")
 
 
 def test_a_snapshot_without_tags_is_not_the_labs() -> None:
