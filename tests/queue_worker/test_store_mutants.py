@@ -173,3 +173,22 @@ def test_botocore_makes_one_attempt_per_call() -> None:
     # Then botocore sent it once: write_readings' backoff is the only retry budget
     assert len(sent) == 1
     assert client.meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
+
+
+@pytest.mark.parametrize(
+    ("remaining_ms", "delay_seconds", "allowed"),
+    [
+        (5_000, 1.5, False),  # after the 1.5 s backoff exactly the reserve (3.5 s) would be left: stop
+        (5_001, 1.5, True),  # one millisecond more than the reserve: retry
+        (3_501, 0.0, True),
+        (3_500, 0.0, False),
+        (13_500, 10.0, False),  # the delay counts in milliseconds: 10 s of backoff is 10,000 ms
+        (13_501, 10.0, True),
+    ],
+)
+def test_a_retry_needs_more_than_the_reserve_left_after_its_backoff(
+    remaining_ms: int, delay_seconds: float, allowed: bool
+) -> None:
+    # The reserve keeps one call's timeout and the reply inside the invocation (store.RESERVE_MS).
+    budget = store.RetryBudget(remaining_ms=lambda: remaining_ms, reserve_ms=3_500)
+    assert budget.allows_retry(1, delay_seconds) is allowed
