@@ -50,6 +50,7 @@ MODULES: Mapping[str, str] = {
     "orders_api/logic.py": "tests/serverless_api",
     "orders_api/validation.py": "tests/serverless_api",
     "thumbnailer/resize.py": "tests/s3_events",
+    "failover_site/logic.py": "tests/multi_region_failover",
 }
 # lambda_src/ is copied to src/; mutmut copies tests/ and pyproject.toml itself.
 OWN_COPIES = frozenset({"lambda_src", "tests", "pyproject.toml"})
