@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,9 @@ from typing import Any
 from scripts.generated_blocks import MarkerError, rewrite
 from scripts.stack_outputs import OneLineParser, ScriptError, run
 from scripts.study import templates
+from scripts.study.cross_stack import stack_references
 from scripts.study.graph import Drawing, Group, Node, build
-from stacks.config import REPO_ROOT, stage_names
+from stacks.config import REPO_ROOT, cdk_json_context, load_stage_config, stage_names
 from stacks.labs import LABS, Lab
 
 STYLES = {
@@ -47,32 +49,102 @@ HOW_TO_READ = (
     "of the template that holds them. A line starting with `+` names the resources drawn inside a node (a "
     "listener inside its load balancer). CDK's own resources and the policies are listed in the note."
 )
+HOW_TO_READ_STACKS = (
+    "The outer boxes are the lab's stacks, one per region and role; a dotted arrow from one box to another is "
+    "a cross-stack reference (`Fn::GetStackOutput`, resolved at deploy), labelled with the property that holds it."
+)
 
 
 BLOCK = "diagram"
 
 
-def block(lab: Lab, template_of: Callable[[str, str], dict[str, Any]]) -> str:
-    """The guide's generated block: how to read the diagrams, then one per stage and stack
-    (`template_of(stage, stack_id)`); a lab of several stacks gets one heading per stack, by role."""
+def block(
+    lab: Lab,
+    template_of: Callable[[str, str], dict[str, Any]],
+    regions_of: Callable[[str], dict[str, str | None]] | None = None,
+) -> str:
+    """The guide's generated block: how to read the diagrams, then one per stage
+    (`template_of(stage, stack_id)`); a lab of several stacks draws each stack in a box named by
+    its region (`regions_of(stage)`: stack id -> region; default: the stage's cdk.json section) and role."""
     parts = [
         f"<!-- Written by `make diagram` (scripts/study/diagram.py) from the {', '.join(lab.stack_ids)} templates. -->",
         "",
-        HOW_TO_READ,
+        HOW_TO_READ + (" " + HOW_TO_READ_STACKS if lab.stacks else ""),
     ]
     for stage in stage_names():
         parts += ["", f"### Stage: {stage}"]
-        for spec in lab.stack_specs:
-            if lab.stacks:
-                part = "the global part (Route 53)" if spec.role == "global" else f"the {spec.role} region"
-                parts += ["", f"#### {spec.stack_id}: {part}"]
-            drawing = mermaid(build(lab.name, template_of(stage, spec.stack_id)))
-            parts += ["", "```mermaid", drawing, "```"]
+        if lab.stacks:
+            regions = (regions_of or partial(_stack_regions, lab))(stage)
+            boxes = [
+                Box(spec.role, _box_title(spec.role, regions[spec.stack_id]), spec.stack_id) for spec in lab.stack_specs
+            ]
+            text = mermaid_of_stacks(lab.name, boxes, {box.stack_id: template_of(stage, box.stack_id) for box in boxes})
+        else:
+            text = mermaid(build(lab.name, template_of(stage, lab.stack_id)))
+        parts += ["", "```mermaid", text, "```"]
     return "\n".join(parts)
 
 
+@dataclass(frozen=True)
+class Box:
+    """One stack of a lab of several, drawn as a subgraph; `prefix` keeps its node ids its own."""
+
+    prefix: str  # the stack's role: primary, secondary, global
+    title: str
+    stack_id: str
+
+
+def _box_title(role: str, region: str | None) -> str:
+    where = region or "any region"
+    return f"global (DNS, {where})" if role == "global" else f"{where} ({role})"
+
+
+def _stack_regions(lab: Lab, stage: str) -> dict[str, str | None]:
+    config = load_stage_config({**cdk_json_context(), "stage": stage})
+    return lab.stack_regions(config.sections[lab.package])
+
+
 def mermaid(drawing: Drawing) -> str:
+    lines = ["flowchart TB", *_shapes(drawing, "", 1), *_edges(drawing, "")]
+    return "\n".join(lines + _styles([(drawing, "")]))
+
+
+def mermaid_of_stacks(lab_name: str, boxes: Sequence[Box], stack_templates: dict[str, dict[str, Any]]) -> str:
+    """One diagram of several stacks: a box each, then the references between them, dotted."""
+    drawings = {box.stack_id: build(lab_name, stack_templates[box.stack_id]) for box in boxes}
+    prefixes = {box.stack_id: f"{box.prefix}_" for box in boxes}
     lines = ["flowchart TB"]
+    for box in boxes:
+        lines.append(f'  subgraph {_id("stack_" + box.prefix)}["{_text(box.title)}"]')
+        lines += _shapes(drawings[box.stack_id], prefixes[box.stack_id], 2)
+        lines.append("  end")
+    for box in boxes:
+        lines += _edges(drawings[box.stack_id], prefixes[box.stack_id])
+    labels: dict[tuple[str, str], list[str]] = {}  # one arrow per pair of nodes, naming every property
+    for reference in stack_references(stack_templates):
+        source = _drawn_as(drawings[reference.source_stack], reference.source)
+        target = _drawn_as(drawings[reference.target_stack], reference.target)
+        if source and target:
+            pair = (
+                prefixes[reference.source_stack] + _node_id(drawings[reference.source_stack], source),
+                prefixes[reference.target_stack] + _node_id(drawings[reference.target_stack], target),
+            )
+            labels.setdefault(pair, []).append(reference.label)
+    for (source_id, target_id), names in labels.items():
+        lines.append(f'  {source_id} -.->|"{_text(", ".join(dict.fromkeys(names)))}"| {target_id}')
+    return "\n".join(lines + _styles([(drawings[box.stack_id], prefixes[box.stack_id]) for box in boxes]))
+
+
+def _drawn_as(drawing: Drawing, logical_id: str) -> str | None:
+    """The node a resource is drawn as, or drawn inside (a listener: its load balancer)."""
+    if logical_id in drawing.nodes:
+        return logical_id
+    return next((key for key, node in drawing.nodes.items() if logical_id in node.folded), None)
+
+
+def _shapes(drawing: Drawing, prefix: str, depth: int) -> list[str]:
+    """The groups, the nodes inside them and the note, with ids prefixed by `prefix`."""
+    lines: list[str] = []
     children: dict[str | None, list[Group]] = {}
     for group in drawing.groups.values():
         children.setdefault(group.parent, []).append(group)
@@ -83,33 +155,45 @@ def mermaid(drawing: Drawing) -> str:
     def emit(parent: str | None, depth: int) -> None:
         indent = "  " * depth
         for node in members.get(parent, []):
-            lines.append(indent + _node(node))
+            lines.append(indent + prefix + _node(node))
         for group in children.get(parent, []):
-            lines.append(f'{indent}subgraph {_id(group.key)}["{_text(group.label)}"]')
+            lines.append(f'{indent}subgraph {prefix}{_id(group.key)}["{_text(group.label)}"]')
             if children.get(group.key) and group.key.startswith("tier_"):
                 lines.append(f"{indent}  direction LR")  # a tier's AZs side by side
             emit(group.key, depth + 1)
             lines.append(f"{indent}end")
 
-    emit(None, 1)
+    emit(None, depth)
     if drawing.note:
         note = "<br/>".join(_text(line) for line in drawing.note)
-        lines.append(f'  note["{note}"]')
+        lines.append(f'{"  " * depth}{prefix}note["{note}"]')
+    return lines
+
+
+def _edges(drawing: Drawing, prefix: str) -> list[str]:
+    lines = []
     for edge in drawing.edges:
         arrow = "-->" if edge.flow else "-.->"
         label = f'|"{_text(edge.label)}"|' if edge.label else ""
-        lines.append(f"  {_node_id(drawing, edge.source)} {arrow}{label} {_node_id(drawing, edge.target)}")
-    for tier, style in STYLES.items():
-        lines.append(f"  classDef {tier} {style}")
+        source, target = _node_id(drawing, edge.source), _node_id(drawing, edge.target)
+        lines.append(f"  {prefix}{source} {arrow}{label} {prefix}{target}")
+    return lines
+
+
+def _styles(drawings: Sequence[tuple[Drawing, str]]) -> list[str]:
+    """The class definitions, then each tier's nodes (of every drawing, by its prefix) and the notes."""
+    lines = [f"  classDef {tier} {style}" for tier, style in STYLES.items()]
     by_tier: dict[str, list[str]] = {}
-    for node in drawing.nodes.values():
-        by_tier.setdefault(node.tier, []).append(_node_id(drawing, node.key))
+    for drawing, prefix in drawings:
+        for node in drawing.nodes.values():
+            by_tier.setdefault(node.tier, []).append(prefix + _node_id(drawing, node.key))
     for tier, ids in by_tier.items():
         if tier in STYLES:
             lines.append(f"  class {','.join(ids)} {tier}")
-    if drawing.note:
-        lines.append("  class note note")
-    return "\n".join(lines)
+    notes = [prefix + "note" for drawing, prefix in drawings if drawing.note]
+    if notes:
+        lines.append(f"  class {','.join(notes)} note")
+    return lines
 
 
 def _node(node: Node) -> str:

@@ -11,6 +11,7 @@ import pytest
 from scripts import generated_blocks
 from scripts.study import diagram
 from scripts.study.cfn import matches
+from scripts.study.cross_stack import StackReference, stack_references
 from scripts.study.graph import Drawing, build
 from stacks.labs import LABS, Lab, lab_named
 from tests.harness import SynthesizedStage
@@ -289,7 +290,7 @@ def test_the_block_says_how_to_read_it_and_holds_one_diagram_per_stage() -> None
     assert re.findall(r"^### Stage: (\w+)$", block, re.MULTILINE) == ["sandbox", "prod"]
 
 
-def test_a_lab_of_several_stacks_has_one_diagram_per_stack_under_its_role_in_each_stage() -> None:
+def test_a_lab_of_several_stacks_has_one_diagram_per_stage_with_a_box_per_stack() -> None:
     lab = lab_named("multi-region-failover")
     asked: list[tuple[str, str]] = []
 
@@ -297,14 +298,67 @@ def test_a_lab_of_several_stacks_has_one_diagram_per_stack_under_its_role_in_eac
         asked.append((stage, stack_id))
         return template(Topic=("AWS::SNS::Topic", {}))
 
-    block = diagram.block(lab, template_of)
-    assert block.count("```mermaid") == 6
-    assert re.findall(r"^#### (\w+): (.+)$", block, re.MULTILINE)[:3] == [
-        ("MultiRegionFailoverPrimary", "the primary region"),
-        ("MultiRegionFailoverSecondary", "the secondary region"),
-        ("MultiRegionFailover", "the global part (Route 53)"),
+    regions = {"MultiRegionFailoverPrimary": "eu-central-1", "MultiRegionFailoverSecondary": "us-west-2"}
+    block = diagram.block(lab, template_of, lambda stage: {**regions, "MultiRegionFailover": "eu-central-1"})
+    assert block.count("```mermaid") == 2
+    assert diagram.HOW_TO_READ_STACKS in block
+    # The same logical ID in every stack: the prefixes keep the three nodes apart.
+    assert re.findall(r"^    (\w+)\[", block, re.MULTILINE)[:3] == [
+        "primary_n_Topic",
+        "secondary_n_Topic",
+        "global_n_Topic",
+    ]
+    assert re.findall(r'^  subgraph (\w+)\["(.+)"\]$', block, re.MULTILINE)[:3] == [
+        ("stack_primary", "eu-central-1 (primary)"),
+        ("stack_secondary", "us-west-2 (secondary)"),
+        ("stack_global", "global (DNS, eu-central-1)"),
     ]
     assert asked == [(stage, stack_id) for stage in ("sandbox", "prod") for stack_id in lab.stack_ids]
+
+
+def test_the_failover_diagram_boxes_each_region_and_points_the_dns_records_at_both_albs(
+    sandbox: SynthesizedStage, prod: SynthesizedStage
+) -> None:
+    lab = lab_named("multi-region-failover")
+    stages = {stage.name: stage for stage in (sandbox, prod)}
+    block = diagram.block(lab, lambda stage, stack_id: stages[stage].template_json(stack_id))
+    diagrams = re.findall(r"^```mermaid\n(.*?)^```$", block, re.MULTILINE | re.DOTALL)
+    assert len(diagrams) == len(stages)
+    for stage, text in zip(stages.values(), diagrams, strict=True):
+        boxes = re.findall(r'^  subgraph stack_(\w+)\["(.+)"\]$', text, re.MULTILINE)
+        assert boxes == [
+            ("primary", "us-east-1 (primary)"),
+            ("secondary", "eu-west-1 (secondary)"),
+            ("global", "global (DNS, us-east-1)"),
+        ]
+        primary_alb, secondary_alb = (
+            f"{role}_n_{key_of(build(lab.name, stage.template_json(stack_id)), 'LoadBalancer')}"
+            for role, stack_id in (("primary", lab.stack_ids[0]), ("secondary", lab.stack_ids[1]))
+        )
+        dns = build(lab.name, stage.template_json("MultiRegionFailover"))
+        record, standby, health_check = (
+            f"global_n_{key_of(dns, name)}" for name in ("PrimaryRecord", "SecondaryRecord", "PrimaryHealthCheck")
+        )
+        assert len(re.findall(r"^\s*subgraph ", text, re.MULTILINE)) == len(re.findall(r"^\s*end$", text, re.MULTILINE))
+        # Route 53 reads each ALB's DNS name and zone id through Fn::GetStackOutput: one dotted arrow per record.
+        lines = text.splitlines()
+        assert f'  {record} -.->|"DNSName, HostedZoneId"| {primary_alb}' in lines
+        assert f'  {standby} -.->|"DNSName, HostedZoneId"| {secondary_alb}' in lines
+        assert f'  {health_check} -.->|"FullyQualifiedDomainName"| {primary_alb}' in lines
+
+
+def test_cross_stack_references_resolve_the_output_to_the_resource_that_produces_it() -> None:
+    producer = template(Alb=("AWS::ElasticLoadBalancingV2::LoadBalancer", {}))
+    producer["Outputs"] = {"AlbDns": {"Value": {"Fn::GetAtt": ["Alb", "DNSName"]}}}
+    read = {"Fn::GetStackOutput": {"StackName": "Site", "OutputName": "AlbDns", "Region": "eu-west-1"}}
+    elsewhere = {"Fn::GetStackOutput": {"StackName": "NotInTheLab", "OutputName": "X", "Region": "eu-west-1"}}
+    consumer = template(
+        Record=("AWS::Route53::RecordSet", {"AliasTarget": {"DNSName": {"Fn::Join": ["", ["dualstack.", read]]}}}),
+        Other=("AWS::Route53::RecordSet", {"AliasTarget": {"DNSName": elsewhere}}),
+    )
+    assert stack_references({"Site": producer, "Dns": consumer}) == [
+        StackReference("Dns", "Record", "Site", "Alb", "DNSName")
+    ]
 
 
 def test_make_diagram_keeps_the_hand_written_text_of_a_guide(tmp_path: Path) -> None:
