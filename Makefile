@@ -311,7 +311,7 @@ $(REHEARSE_STAMP): requirements-rehearse.txt $(REHEARSE_LAYER_PIN) | $(INSTALLER
 	rm -rf $(REHEARSE_VENV) $(REHEARSE_LAYER)
 	$(PYTHON) -m venv $(REHEARSE_VENV)
 	$(REHEARSE_INSTALL) -r requirements-rehearse.txt
-	$(REHEARSE_VENV)/bin/python -m pip install --quiet --no-compile --target $(REHEARSE_LAYER)/python -r $(REHEARSE_LAYER_PIN)
+	$(REHEARSE_VENV)/bin/python -m pip install --quiet --no-deps --no-compile --target $(REHEARSE_LAYER)/python -r $(REHEARSE_LAYER_PIN)
 	touch $@
 
 rehearse-setup: $(REHEARSE_STAMP)
