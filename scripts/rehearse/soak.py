@@ -28,7 +28,12 @@ def run_once(log: Path) -> int:
         return subprocess.run(["make", "rehearse-ci"], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT).returncode
 
 
-def soak(runs: int, runner: Runner = run_once, clock: Callable[[], float] = time.monotonic) -> tuple[int, list[str]]:
+def soak(
+    runs: int,
+    runner: Runner = run_once,
+    clock: Callable[[], float] = time.monotonic,
+    progress: Callable[[str], None] = lambda line: None,
+) -> tuple[int, list[str]]:
     folder = Path(tempfile.mkdtemp(prefix="cloudops-rehearsal-soak-"))
     seconds, lines, passed = [], [], 0
     for number in range(1, runs + 1):
@@ -38,6 +43,7 @@ def soak(runs: int, runner: Runner = run_once, clock: Callable[[], float] = time
         seconds.append(clock() - started)
         passed += code == 0
         lines.append(f"run {number}: {'PASS' if code == 0 else f'FAIL (exit {code}, see {log})'} {seconds[-1]:.0f} s")
+        progress(lines[-1])
     lines.append(f"{passed} of {runs} runs passed; median {statistics.median(seconds):.0f} s per run")
     return (0 if passed == runs else 1), lines
 
@@ -48,8 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error(f"--runs {args.runs}: must be at least 1")
-    code, lines = soak(args.runs)
-    print("\n".join(lines), file=sys.stdout)
+    code, lines = soak(args.runs, progress=lambda line: print(line, flush=True))
+    print(lines[-1])
     return code
 
 
