@@ -7,6 +7,8 @@ import functools
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 # Before the first aws_cdk import starts jsii: a deprecated CDK API fails the test run,
@@ -124,6 +126,17 @@ def synthesized_stage(variant: str, tmp_path_factory: pytest.TempPathFactory) ->
     if variant not in _synthesized:
         _synthesized[variant] = synthesize(variant, tmp_path_factory.mktemp(f"cdk.out.{variant}"))
     return _synthesized[variant]
+
+
+@pytest.fixture
+def local_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone 5 hours west of UTC: Lambda's is UTC, a learner's laptop
+    (and `make api-local`) may not be; code that must write UTC is tested under this."""
+    monkeypatch.setenv("TZ", "EST+05")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC
 
 import pytest
@@ -82,16 +81,6 @@ def test_each_refusal_has_its_exact_message(body: str, message: str) -> None:
     with pytest.raises(logic.InvalidReadingError) as refused:
         logic.parse_reading(body)
     assert str(refused.value) == message
-
-
-@pytest.fixture
-def local_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The process's local time zone is 5 hours west of UTC (a learner's laptop, not Lambda's UTC)."""
-    monkeypatch.setenv("TZ", "EST+05")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("local_time_zone")

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -178,16 +177,6 @@ def test_a_malformed_instance_profile_arn_is_named() -> None:
 )
 def test_the_cutoff_is_the_next_millisecond(microsecond: int, cutoff: str) -> None:
     assert token_issue_cutoff(datetime(2024, 5, 1, 9, 0, 0, microsecond, tzinfo=UTC)) == cutoff
-
-
-@pytest.fixture
-def local_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The process's local time zone is 5 hours west of UTC (Lambda's is UTC; a laptop's may not be)."""
-    monkeypatch.setenv("TZ", "EST+05")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("local_time_zone")

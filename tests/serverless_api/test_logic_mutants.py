@@ -7,8 +7,6 @@ length: one user_id length exercised one case in three. Field names are clipped 
 from __future__ import annotations
 
 import base64
-import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -107,16 +105,6 @@ def test_a_body_that_is_not_an_object_has_the_exact_message() -> None:
 def test_a_body_in_bytes_that_is_not_utf8_is_read_with_replacement_characters() -> None:
     # Bytes are decoded leniently: the bad byte becomes U+FFFD, which the field checks then refuse.
     assert logic.parse_json(b'{"user_id": "al\xffce"}') == {"user_id": "al\ufffdce"}
-
-
-@pytest.fixture
-def local_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The process's local time zone is 5 hours west of UTC (Lambda's is UTC; `make api-local`'s may not be)."""
-    monkeypatch.setenv("TZ", "EST+05")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("local_time_zone")
