@@ -196,7 +196,8 @@ def test_without_a_venv_the_app_says_in_one_line_to_run_make_synth(tmp_path: Pat
 
 
 def test_the_rehearsal_stage_is_the_sandbox_with_shorter_waits() -> None:
-    from stacks.config import cdk_json_context, load_stage_config, loop_stage_names, rehearsal_stage, stage_names
+    from stacks.config import cdk_json_context, load_stage_config, stage_names
+    from stacks.rehearsal_stage import loop_stage_names, rehearsal_stage
 
     context = cdk_json_context()
     local = load_stage_config({**context, "stage": rehearsal_stage(context)})

@@ -29,8 +29,8 @@ import boto3
 from scripts.rehearse import workarounds
 from scripts.rehearse.emulator import ACCOUNT, REGION, ROOT, Emulator
 from scripts.stack_outputs import OneLineParser, ScriptError, run
-from stacks.config import rehearsal_stage
 from stacks.labs import LABS, Lab, lab_named
+from stacks.rehearsal_stage import rehearsal_stage
 
 Clock = Callable[[], float]
 

@@ -32,9 +32,10 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from scripts.aws_session import NO_REGION, aws_session
 from scripts.sandbox import assembly, deploy_day, lab_cost
 from scripts.stack_outputs import OneLineParser, ScriptError, run
-from stacks.config import cdk_json_context, load_stage_config, loop_stage_names
+from stacks.config import cdk_json_context, load_stage_config
 from stacks.cost_model import PriceMissingError, render, total
 from stacks.labs import LABS, Lab, lab_named
+from stacks.rehearsal_stage import loop_stage_names
 
 SANDBOX_STAGE = "sandbox"
 BOOTSTRAP_STACK = "CDKToolkit"

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from guardduty_remediation import handler
 from guardduty_remediation.aws import Gateway
 from guardduty_remediation.finding import Settings
-from stacks.security_baseline import findings
+from stacks.security_baseline import remediation_policy
 from tests.security_baseline.conftest import REGION, load_event
 
 ACCOUNT = "123456789012"
@@ -222,7 +222,7 @@ def test_a_role_the_function_may_not_change_is_alerted_not_retried(iam: Any) -> 
 
 
 def test_the_handler_names_the_tag_the_stack_scopes_the_role_with() -> None:
-    assert handler.REMEDIABLE_TAG == findings.REMEDIABLE_TAG
+    assert handler.REMEDIABLE_TAG == remediation_policy.REMEDIABLE_TAG
 
 
 def test_a_dry_run_needs_no_iam_write_permission(aws: None) -> None:
