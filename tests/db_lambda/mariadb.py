@@ -17,6 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def _start(mariadbd: str, install_db: str, base: Path) -> MariaDB:
     timings.install_db_s = time.monotonic() - started
     if installed.returncode != 0:
         raise MariaDBUnavailableError(f"mariadb-install-db failed: {_last_line(installed.stderr + installed.stdout)}")
-    ca_file = _write_certificates(base)
+    ca_file = write_certificates(base, LOOPBACK_NAMES)
     version = subprocess.run([mariadbd, "--version"], capture_output=True, text=True, check=True).stdout.split()[2]
     for _attempt in range(_PORT_ATTEMPTS):
         port = _free_port()
@@ -189,15 +190,16 @@ def _free_port() -> int:
         return port
 
 
-def _write_certificates(base: Path) -> Path:
-    """A throw-away CA and a server certificate for 127.0.0.1; returns the CA's file."""
+def write_certificates(base: Path, names: Sequence[x509.GeneralName], *, ca_name: str = "db-lambda test CA") -> Path:
+    """A throw-away CA and a server certificate for `names` (ca.pem, server.pem, server.key in
+    `base`); returns the CA's file."""
     now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "db-lambda test CA")])
+    issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ca_name)])
     ca = (
         x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
+        .subject_name(issuer)
+        .issuer_name(issuer)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
@@ -208,18 +210,16 @@ def _write_certificates(base: Path) -> Path:
         .sign(ca_key, hashes.SHA256())
     )
     server_key = ec.generate_private_key(ec.SECP256R1())
+    first = names[0].value
     server = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-        .issuer_name(ca_name)
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, str(first))]))
+        .issuer_name(issuer)
         .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
-            critical=False,
-        )
+        .add_extension(x509.SubjectAlternativeName(list(names)), critical=False)
         # Python 3.13's default context verifies strictly (VERIFY_X509_STRICT): it wants this.
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
@@ -231,6 +231,12 @@ def _write_certificates(base: Path) -> Path:
     key_file.write_bytes(server_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     key_file.chmod(0o600)
     return base / "ca.pem"
+
+
+LOOPBACK_NAMES: tuple[x509.GeneralName, ...] = (
+    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+    x509.DNSName("localhost"),
+)
 
 
 def _last_line(text: str) -> str:

