@@ -26,6 +26,23 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
 TWO_YEARS_S = 730 * 24 * 3600
 
 
+def distribution_arn(distribution_id: str) -> dict[str, Any]:
+    """The distribution's ARN as CDK renders it: CloudFront ARNs have no region."""
+    return {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":cloudfront::",
+                {"Ref": "AWS::AccountId"},
+                ":distribution/",
+                {"Ref": distribution_id},
+            ],
+        ]
+    }
+
+
 def only(template: dict[str, Any], resource_type: str) -> tuple[str, dict[str, Any]]:
     found = resources_of_type(template, resource_type)
     assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
@@ -94,23 +111,7 @@ def test_only_this_distribution_may_read_the_site_bucket(each_variant: Synthesiz
     assert allows == [
         {
             "Action": "s3:GetObject",
-            "Condition": {
-                "StringEquals": {
-                    "AWS:SourceArn": {
-                        "Fn::Join": [
-                            "",
-                            [
-                                "arn:",
-                                {"Ref": "AWS::Partition"},
-                                ":cloudfront::",
-                                {"Ref": "AWS::AccountId"},
-                                ":distribution/",
-                                {"Ref": distribution_id},
-                            ],
-                        ]
-                    }
-                }
-            },
+            "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn(distribution_id)}},
             "Effect": "Allow",
             "Principal": {"Service": "cloudfront.amazonaws.com"},
             "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [SITE_BUCKET, "Arn"]}, "/*"]]},
@@ -310,19 +311,7 @@ def test_the_deployment_invalidates_only_this_distribution(each_variant: Synthes
             "Sid": "InvalidateThisDistributionOnly",
             "Effect": "Allow",
             "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
-            "Resource": {
-                "Fn::Join": [
-                    "",
-                    [
-                        "arn:",
-                        {"Ref": "AWS::Partition"},
-                        ":cloudfront::",
-                        {"Ref": "AWS::AccountId"},
-                        ":distribution/",
-                        {"Ref": distribution_id},
-                    ],
-                ]
-            },
+            "Resource": distribution_arn(distribution_id),
         }
     ]
 
